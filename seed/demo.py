@@ -1,0 +1,453 @@
+"""The deterministic demo chain: four locations, their therapists, shifts, clients, bookings."""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models import (
+    Booking,
+    Client,
+    Credential,
+    Location,
+    MarketBand,
+    Service,
+    Setting,
+    Shift,
+    Therapist,
+    User,
+    UserLocation,
+)
+from seed.reference import (
+    DEMO_LOCATIONS,
+    DEMO_MENU,
+    DEMO_PRICE_FACTOR,
+    MARKET_BANDS,
+)
+from spaops.auth import hash_password
+from spaops.names import name_key
+from spaops.services import classify_service
+
+DAYS_BACK = 365
+DAYS_AHEAD = 14
+SHIFT_MINUTES = 480
+BUFFER_MIN = 15
+# Bookings per therapist shift-day the generator aims at: about 70 % hands-on utilisation.
+BOOKINGS_PER_SHIFT_DAY = 5.6
+DEMO_FLAG = "demo_database"
+DEMO_PASSWORD = "demo"
+LICENSE_STATE = {"America/New_York": "NY", "America/Chicago": "IL", "America/Denver": "CO"}
+FIRST_NAMES = (
+    "Ava", "Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Sofia", "Mateo", "Isla",
+    "Maya", "Ethan", "Zoe", "Leah", "Kai", "Nora", "Elena", "Omar", "Priya", "Hana",
+    "Jonah", "Tessa", "Marco", "Lena", "Ravi", "Clara", "Diego", "Ines", "Felix", "Amara",
+    "José", "Chloé", "Björn", "Aiko", "Yusuf", "Greta", "Malik", "Rosa", "Theo", "Wren",
+)
+LAST_NAMES = (
+    "Reyes", "Chen", "Patel", "Okafor", "Novak", "Larsen", "Silva", "Kim", "Haddad",
+    "Moreau", "Álvarez", "Nakamura", "Fischer", "Rossi", "Kowalski", "Brennan", "Osei",
+    "Lindqvist", "Duarte", "Varga", "Mendes", "Ishikawa", "Quinn", "Abara", "Sato",
+)
+GENERAL_CREDENTIALS = ("hot_stone", "aromatherapy", "reflexology", "lymphatic_drainage")
+THERAPEUTIC_CREDENTIALS = (
+    "deep_tissue", "sports", "trigger_point", "neuromuscular", "myofascial_release", "medical",
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a demo seed created."""
+
+    locations: int
+    therapists: int
+    services: int
+    clients: int
+    shifts: int
+    bookings: int
+
+
+@dataclass
+class _Therapist:
+    id: int
+    location_index: int
+    credentials: set[str]
+    works_until: date | None
+    workdays: tuple[int, ...]
+    late: bool
+
+
+def _menu_rows() -> list[dict]:
+    rows = []
+    for name, modality, duration, price in DEMO_MENU:
+        defaults = classify_service(name)
+        rows.append(
+            {
+                "name": name,
+                "name_key": name_key(name),
+                "category": defaults.category,
+                "modality": modality,
+                "default_duration_min": duration,
+                "default_price_cents": int(price * 100),
+                "required_credentials": defaults.required_credentials,
+                "preferred_credentials": defaults.preferred_credentials,
+                "deep_pressure": defaults.deep_pressure,
+                "needs_review": False,
+            }
+        )
+    return rows
+
+
+def _requirement_met(required: str, credentials: set[str]) -> bool:
+    return all(
+        any(alt in credentials for alt in group.split("|"))
+        for group in required.split(";")
+        if group
+    )
+
+
+def _therapist_names(count: int, rng: random.Random) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        if name in seen:
+            name = f"{name} {len(names) + 1}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _insert(session: Session, table, rows: list[dict], chunk: int = 50_000) -> None:  # type: ignore[no-untyped-def]
+    for start in range(0, len(rows), chunk):
+        session.execute(insert(table), rows[start : start + chunk])
+
+
+def seed_demo(
+    engine: Engine,
+    *,
+    seed: int = 7,
+    bookings: int = 50_000,
+    today: date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Fill an empty database with the demo chain, deterministic for a seed and a day."""
+    today = today or date.today()
+    say = progress or (lambda _msg: None)
+    rng = random.Random(seed)
+    first_day = today - timedelta(days=DAYS_BACK)
+    last_day = today + timedelta(days=DAYS_AHEAD)
+    horizon = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+
+    with Session(engine) as session:
+        say("locations, market bands and the service menu")
+        _insert(
+            session,
+            Location,
+            [
+                {
+                    "name": name, "name_key": name_key(name), "tier": tier, "timezone": tz,
+                    "rooms": rooms, "opens_at": time(9), "closes_at": time(21),
+                    "turnover_buffer_min": BUFFER_MIN, "lmt_required": True,
+                }
+                for name, tier, tz, rooms, _mix in DEMO_LOCATIONS
+            ],
+        )
+        _insert(
+            session,
+            MarketBand,
+            [
+                {"tier": t, "category": c, "low": lo, "high": hi, "source": src}
+                for t, c, lo, hi, src in MARKET_BANDS
+            ],
+        )
+        menu = _menu_rows()
+        _insert(session, Service, menu)
+        session.add(Setting(key=DEMO_FLAG, value="true"))
+        session.flush()
+        location_ids = [
+            session.scalar(Location.__table__.select().with_only_columns(Location.id)
+                           .where(Location.name == loc[0]))
+            for loc in DEMO_LOCATIONS
+        ]
+        service_ids = {
+            row.name: row.id for row in session.execute(Service.__table__.select())
+        }
+
+        # Therapists: enough for the bookings asked for, about 30 for the default demo.
+        per_therapist = (len(horizon) * 5 / 7) * BOOKINGS_PER_SHIFT_DAY
+        n_therapists = max(30, math.ceil(bookings * 1.1 / per_therapist))
+        say(f"{n_therapists} therapists with licenses and credentials")
+        names = _therapist_names(n_therapists, rng)
+        therapist_rows, credential_plan = [], []
+        for i, name in enumerate(names):
+            loc_index = i % len(DEMO_LOCATIONS)
+            tz = DEMO_LOCATIONS[loc_index][2]
+            clinic = DEMO_LOCATIONS[loc_index][0].endswith("Clinic")
+            creds = {c for c in GENERAL_CREDENTIALS if rng.random() < 0.3}
+            creds |= {c for c in THERAPEUTIC_CREDENTIALS if rng.random() < (0.6 if clinic else 0.3)}
+            if rng.random() < 0.25:
+                creds.add("prenatal")
+            # Every location can staff every service: the first few carry each specialty.
+            slot = i // len(DEMO_LOCATIONS)
+            if slot == 0:
+                creds |= {"prenatal", "medical", "deep_tissue"}
+            elif slot == 1:
+                creds |= {"myofascial_release", "trigger_point", "sports"}
+            elif slot == 2:
+                creds |= {"neuromuscular", "hot_stone", "prenatal"}
+            expires = today + timedelta(days=rng.randint(120, 900))
+            works_until = None
+            if i in (5, 11, 17):  # licenses running out within 30 days
+                expires = today + timedelta(days=(4, 12, 26)[(5, 11, 17).index(i)])
+            elif i == 9:  # one license already expired: no more shifts after it
+                expires = today - timedelta(days=20)
+                works_until = expires
+            therapist_rows.append(
+                {
+                    "name": name, "name_key": name_key(name),
+                    "home_location_id": location_ids[loc_index],
+                    "license_number": f"MT-{100000 + i * 7919 % 900000}",
+                    "license_state": LICENSE_STATE[tz], "license_expires": expires,
+                    "gender": "female" if rng.random() < 0.65 else "male", "active": True,
+                }
+            )
+            days_off = rng.sample(range(7), 2)
+            credential_plan.append(
+                (loc_index, creds, works_until,
+                 tuple(d for d in range(7) if d not in days_off), rng.random() < 0.5)
+            )
+        _insert(session, Therapist, therapist_rows)
+        therapist_ids = dict(
+            session.execute(Therapist.__table__.select().with_only_columns(
+                Therapist.name, Therapist.id))
+            .tuples().all()
+        )
+        staff: list[_Therapist] = []
+        credential_rows = []
+        for row, (loc_index, creds, works_until, workdays, late) in zip(
+            therapist_rows, credential_plan, strict=True
+        ):
+            tid = therapist_ids[row["name"]]
+            staff.append(_Therapist(tid, loc_index, creds, works_until, workdays, late))
+            for kind in sorted(creds):
+                expiry = (
+                    today + timedelta(days=rng.randint(200, 1000)) if rng.random() < 0.4 else None
+                )
+                credential_rows.append({"therapist_id": tid, "kind": kind, "expires": expiry})
+        _insert(session, Credential, credential_rows)
+
+        say("weekly shifts")
+        shift_rows = []
+        shift_days: list[tuple[_Therapist, date, time]] = []
+        for t in staff:
+            for day in horizon:
+                if day.weekday() not in t.workdays or (t.works_until and day > t.works_until):
+                    continue
+                if day.weekday() >= 5:
+                    start = time(10)
+                else:
+                    start = time(12) if t.late else time(9)
+                end = time(start.hour + SHIFT_MINUTES // 60)
+                shift_rows.append(
+                    {"therapist_id": t.id, "location_id": location_ids[t.location_index],
+                     "shift_date": day, "start_time": start, "end_time": end}
+                )
+                shift_days.append((t, day, start))
+        _insert(session, Shift, shift_rows)
+
+        say("bookings")
+        planned = _plan_bookings(rng, staff, shift_days, menu, bookings, today)
+        clients, booking_rows = _attach_clients_and_status(
+            rng, planned, location_ids, service_ids, menu, today
+        )
+        _insert(session, Client, clients)
+        client_ids = dict(
+            session.execute(Client.__table__.select().with_only_columns(
+                Client.external_ref, Client.id)).tuples().all()
+        )
+        for row in booking_rows:
+            row["client_id"] = client_ids[row.pop("client_ref")]
+        _insert(session, Booking, booking_rows)
+
+        say("users owner, manager and staff (password 'demo')")
+        now = datetime.now(UTC)
+        for username, role in (("owner", "owner"), ("manager", "manager"), ("staff", "staff")):
+            user = User(username=username, password_hash=hash_password(DEMO_PASSWORD),
+                        role=role, created_at=now)
+            session.add(user)
+            session.flush()
+            if role != "owner":
+                session.add(UserLocation(user_id=user.id, location_id=location_ids[0]))
+        session.commit()
+
+    return DemoSummary(
+        locations=len(DEMO_LOCATIONS),
+        therapists=len(staff),
+        services=len(menu),
+        clients=len(clients),
+        shifts=len(shift_rows),
+        bookings=len(booking_rows),
+    )
+
+
+@dataclass
+class _Planned:
+    therapist: _Therapist
+    start: datetime
+    service: int  # index into the menu
+
+
+def _plan_bookings(
+    rng: random.Random,
+    staff: list[_Therapist],
+    shift_days: list[tuple[_Therapist, date, time]],
+    menu: list[dict],
+    target: int,
+    today: date,
+) -> list[_Planned]:
+    """Lay bookings into shifts without overlaps, then keep exactly ``target`` of them."""
+    by_family: dict[str, list[int]] = {"therapeutic": [], "relaxation": [], "other": []}
+    for index, service in enumerate(menu):
+        by_family[service["category"]].append(index)
+    # Popular services come first in the menu: weight them higher.
+    weights = {fam: [1.0 / (1 + 0.35 * k) for k in range(len(ix))]
+               for fam, ix in by_family.items()}
+    eligible_cache: dict[int, dict[str, tuple[list[int], list[float]]]] = {}
+    for t in staff:
+        per_family = {}
+        for fam, indexes in by_family.items():
+            ok = [(ix, w) for ix, w in zip(indexes, weights[fam], strict=True)
+                  if _requirement_met(menu[ix]["required_credentials"], t.credentials)]
+            per_family[fam] = ([ix for ix, _ in ok], [w for _, w in ok])
+        eligible_cache[t.id] = per_family
+
+    capacity = len(shift_days) * BOOKINGS_PER_SHIFT_DAY
+    day_probability = min(1.0, target * 1.08 / max(capacity, 1))
+    weekday_load = (0.85, 0.85, 0.9, 0.95, 1.05, 1.15, 1.1)
+    planned: list[_Planned] = []
+    for t, day, start in shift_days:
+        if day_probability < 1.0 and rng.random() > day_probability:
+            continue
+        mix = DEMO_LOCATIONS[t.location_index][4]
+        wanted = max(1, round(rng.gauss(BOOKINGS_PER_SHIFT_DAY * weekday_load[day.weekday()], 1)))
+        chosen: list[int] = []
+        used = 0
+        for _ in range(wanted):
+            family = rng.choices(("therapeutic", "relaxation", "other"), weights=mix)[0]
+            options, option_weights = eligible_cache[t.id][family]
+            if not options:
+                continue
+            ix = rng.choices(options, weights=option_weights)[0]
+            need = menu[ix]["default_duration_min"] + (BUFFER_MIN if chosen else 0)
+            if used + need > SHIFT_MINUTES:
+                break
+            chosen.append(ix)
+            used += need
+        if not chosen:
+            continue
+        # Spread the slack into gaps on a 15-minute grid.
+        slack_quarters = (SHIFT_MINUTES - used) // 15
+        cuts = sorted(rng.randint(0, slack_quarters) for _ in range(len(chosen)))
+        cursor = datetime.combine(day, start)
+        previous_cut = 0
+        for k, ix in enumerate(chosen):
+            cursor += timedelta(minutes=15 * (cuts[k] - previous_cut))
+            previous_cut = cuts[k]
+            planned.append(_Planned(t, cursor, ix))
+            cursor += timedelta(minutes=menu[ix]["default_duration_min"] + BUFFER_MIN)
+    if len(planned) > target:
+        keep = sorted(rng.sample(range(len(planned)), target))
+        planned = [planned[i] for i in keep]
+    planned.sort(key=lambda p: (p.start, p.therapist.id))
+    return planned
+
+
+def _attach_clients_and_status(
+    rng: random.Random,
+    planned: list[_Planned],
+    location_ids: list[int],
+    service_ids: dict[str, int],
+    menu: list[dict],
+    today: date,
+) -> tuple[list[dict], list[dict]]:
+    """Give each booking a client whose visits follow the family's cadence, and a status."""
+    cadences = {
+        "therapeutic": ((7, 14, 21, 28), (0.25, 0.4, 0.2, 0.15)),
+        "relaxation": ((21, 28, 35, 42, 56), (0.15, 0.3, 0.3, 0.15, 0.1)),
+    }
+    prices: dict[tuple[int, int], int] = {}
+    for loc_index, (_n, tier, _tz, _rooms, _mix) in enumerate(DEMO_LOCATIONS):
+        for ix, service in enumerate(menu):
+            factor = DEMO_PRICE_FACTOR[tier] * rng.uniform(0.9, 1.08)
+            dollars = round(service["default_price_cents"] / 100 * factor / 5) * 5
+            prices[(loc_index, ix)] = int(dollars * 100)
+
+    due: dict[tuple[int, str], list[tuple[date, int, str]]] = {}
+    client_rows: list[dict] = []
+    client_cadence: dict[str, int] = {}
+    client_last_therapist: dict[str, int] = {}
+    rows: list[dict] = []
+    unassigned_left_first_location = 4
+    for n, p in enumerate(planned):
+        loc_index = p.therapist.location_index
+        service = menu[p.service]
+        family = "therapeutic" if service["category"] == "therapeutic" else "relaxation"
+        heap = due.setdefault((loc_index, family), [])
+        day = p.start.date()
+        if heap and heap[0][0] <= day + timedelta(days=3):
+            _due, _tie, ref = heapq.heappop(heap)
+        else:
+            ref = f"C{len(client_rows) + 1:07d}"
+            client_rows.append({"external_ref": ref, "home_location_id": location_ids[loc_index],
+                                "focus_areas": "", "contraindications": ""})
+            options, weights = cadences[family]
+            client_cadence[ref] = rng.choices(options, weights=weights)[0]
+        if service["category"] != "other" and rng.random() < 0.85:
+            next_visit = day + timedelta(days=client_cadence[ref] + rng.randint(-3, 4))
+            heapq.heappush(heap, (next_visit, n, ref))
+
+        if day < today:
+            roll = rng.random()
+            status = "completed" if roll < 0.87 else "cancelled" if roll < 0.97 else "no_show"
+        else:
+            status = "cancelled" if rng.random() < 0.04 else "booked"
+        therapist_id: int | None = p.therapist.id
+        requested = client_last_therapist.get(ref) == therapist_id and rng.random() < 0.6
+        if status == "booked" and not requested:
+            first_location_soon = loc_index == 0 and day <= today + timedelta(days=3)
+            if first_location_soon and unassigned_left_first_location > 0:
+                unassigned_left_first_location -= 1
+                therapist_id = None
+            elif rng.random() < 0.03:
+                therapist_id = None
+        if therapist_id is not None:
+            client_last_therapist[ref] = therapist_id
+        price = prices[(loc_index, p.service)]
+        if rng.random() < 0.08:
+            price = int(price * rng.choice((0.8, 0.85, 0.9)))
+        duration = service["default_duration_min"]
+        rows.append(
+            {
+                "external_ref": f"DEMO-{n + 1:08d}",
+                "location_id": location_ids[loc_index],
+                "therapist_id": therapist_id,
+                "service_id": service_ids[service["name"]],
+                "client_ref": ref,
+                "starts_at": p.start,
+                "ends_at": p.start + timedelta(minutes=duration),
+                "duration_min": duration,
+                "price_cents": price,
+                "status": status,
+                "requested": requested,
+                "import_batch_id": None,
+            }
+        )
+    return client_rows, rows

@@ -1,0 +1,9 @@
+"""Errors every entry point (command line, pages) turns into a clear message."""
+
+
+class UsageError(Exception):
+    """The input as a whole is unusable: nothing is written (the command exits 2)."""
+
+
+class RuleRefusal(Exception):
+    """A business rule refused the request: nothing changed (the command exits 1)."""

@@ -1,0 +1,113 @@
+"""Shared fixtures: fresh databases on SQLite and PostgreSQL, a seeded demo copy, caches."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from spaops.db import make_engine, upgrade_schema
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+POSTGRES_URL = os.environ.get("SPAOPS_TEST_POSTGRES_URL", "")
+# The shared demo copy is anchored on today, so the pages' default periods show data.
+DEMO_TODAY = date.today()
+DEMO_BOOKINGS = 3000
+
+
+def require_postgres() -> str:
+    """Return the PostgreSQL URL for tests; fail under CI, skip elsewhere, when it is missing."""
+    if not POSTGRES_URL:
+        reason = "SPAOPS_TEST_POSTGRES_URL is not set (CI sets it; see .ci/run)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return POSTGRES_URL
+
+
+class TemporaryPostgres:
+    """A throwaway database on the test PostgreSQL server, dropped afterwards."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server = make_url(server_url)
+        self.name = f"spaops_t_{uuid.uuid4().hex[:12]}"
+        self.url = self.server.set(database=self.name).render_as_string(hide_password=False)
+
+    def __enter__(self) -> str:
+        admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        admin.dispose()
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of an empty database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'spaops.db'}"
+        return
+    with TemporaryPostgres(require_postgres()) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on an empty database with the schema at the newest migration."""
+    eng = make_engine(db_url)
+    upgrade_schema(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty SQLite file with the current schema (SQLite-only tests)."""
+    eng = make_engine(f"sqlite:///{tmp_path / 'spaops.db'}")
+    upgrade_schema(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small seeded demo database file, built once per test session."""
+    from seed.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade_schema(eng)
+    seed_demo(eng, seed=7, bookings=DEMO_BOOKINGS, today=DEMO_TODAY)
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_url(demo_template: Path, tmp_path: Path) -> str:
+    """URL of a private copy of the seeded demo database (tests may write to it)."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def demo_engine(demo_url: str) -> Iterator[Engine]:
+    """An engine on a private copy of the seeded demo database."""
+    eng = make_engine(demo_url)
+    yield eng
+    eng.dispose()
