@@ -125,9 +125,12 @@ def _therapist_names(count: int, rng: random.Random) -> list[str]:
     return names
 
 
-def _insert(session: Session, table, rows: list[dict], chunk: int = 50_000) -> None:  # type: ignore[no-untyped-def]
+def _insert(session: Session, model: type, rows: list[dict], chunk: int = 50_000) -> None:
+    """Insert plain rows through Core executemany: no ORM object per row."""
+    connection = session.connection()
+    statement = insert(model.__table__)  # type: ignore[attr-defined]
     for start in range(0, len(rows), chunk):
-        session.execute(insert(table), rows[start : start + chunk])
+        connection.execute(statement, rows[start : start + chunk])
 
 
 def seed_demo(

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
 from models import TIERS, Location
-from spaops.db import default_url, make_engine, schema_is_empty, session_scope, upgrade_schema
+from spaops.db import DEFAULT_DB_PATH, default_url, make_engine, schema_is_empty, session_scope, upgrade_schema
 from spaops.errors import RuleRefusal, UsageError
 from spaops.names import display_name, name_key
 
@@ -43,7 +43,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     was_empty = schema_is_empty(engine)
     upgrade_schema(engine)
     seeded = None
-    if args.demo_if_new and was_empty:
+    # Only the embedded file gets demo data unasked; a server database starts empty.
+    if args.demo_if_new and was_empty and args.db == f"sqlite:///{DEFAULT_DB_PATH}":
         print("Creating the demo chain (first start)...", file=sys.stderr)
         seeded = seed_demo(engine, progress=lambda m: print(f"  {m}", file=sys.stderr)).bookings
     if args.json:
@@ -195,7 +196,10 @@ def _extensions() -> list[Callable[..., None]]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; never lets a traceback reach the user."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error already printed (2)
+        return int(exc.code or 0)
     if args.db is None:
         args.db = default_url()
     try:

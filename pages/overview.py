@@ -1,0 +1,60 @@
+"""Overview: the chain's headline figures, each location, and the weekly revenue trend."""
+
+import streamlit as st
+
+from spaops.analytics.kpis import FORMULAS, chain_figures, kpi_sums, kpi_table, weekly_revenue
+from spaops.figures.overview import weekly_revenue_figure
+from ui.auth import require_page
+from ui.data import load
+from ui.filters import sidebar_filters
+from ui.widgets import delta_text, download_csv, empty_state, money, percent
+
+viewer = require_page("overview")
+filters = sidebar_filters(viewer)
+period, scope = filters.period, filters.location_ids
+
+st.title("Overview")
+st.caption(f"{period.start:%b %d, %Y} – {period.end:%b %d, %Y} · "
+           f"{', '.join(filters.location_names) or 'no locations'}")
+
+now = chain_figures(load(kpi_sums, period, location_ids=scope))
+before = chain_figures(load(kpi_sums, period.previous(), location_ids=scope))
+if now["bookings"] == 0:
+    empty_state("No bookings in this period for these locations.")
+
+cards = st.columns(4)
+cards[0].metric("Revenue", money(now["revenue"]), delta_text(now["revenue"], before["revenue"]),
+                help=FORMULAS["revenue"])
+cards[1].metric("Completed bookings", f"{now['completed']:,}",
+                delta_text(now["completed"], before["completed"]), help=FORMULAS["completed"])
+cards[2].metric("Utilisation", percent(now["utilisation"]),
+                delta_text(now["utilisation"], before["utilisation"], as_points=True),
+                help=FORMULAS["utilisation"])
+cards[3].metric("Therapeutic share", percent(now["therapeutic_share"]),
+                delta_text(now["therapeutic_share"], before["therapeutic_share"], as_points=True),
+                help=FORMULAS["therapeutic_share"])
+
+st.subheader("Locations")
+table = load(kpi_table, period, location_ids=scope)
+st.dataframe(
+    table.drop(columns=["location_id"]),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "revenue": st.column_config.NumberColumn("Revenue", format="dollar"),
+        "avg_ticket": st.column_config.NumberColumn("Avg ticket", format="dollar"),
+        "utilisation": st.column_config.NumberColumn("Utilisation", format="percent",
+                                                     help=FORMULAS["utilisation"]),
+        "therapeutic_share": st.column_config.NumberColumn(
+            "Therapeutic share", format="percent", help=FORMULAS["therapeutic_share"]),
+        "below_band_gap": st.column_config.NumberColumn(
+            "Below-band gap", format="dollar", help=FORMULAS["below_band_gap"]),
+    },
+)
+download_csv(table, f"locations_{period.start}_{period.end}.csv", key="dl_overview_locations")
+
+weekly = load(weekly_revenue, period, location_ids=scope)
+if weekly.empty:
+    empty_state("No completed bookings to chart yet.")
+else:
+    st.plotly_chart(weekly_revenue_figure(weekly), width="stretch", key="overview_weekly")

@@ -1,0 +1,1 @@
+"""Owner analytics computed in SQL: KPIs, utilisation, mix, price bands, cadence, expiries."""

@@ -1,0 +1,31 @@
+"""Figures of the Overview page."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from spaops.figures.palette import CATEGORY_COLORS, CATEGORY_ORDER, LAYOUT
+
+
+def weekly_revenue_figure(weekly: pd.DataFrame) -> go.Figure:
+    """Stacked weekly revenue bars, one trace per service category, in a fixed order."""
+    figure = go.Figure()
+    for category in CATEGORY_ORDER:
+        part = weekly[weekly["category"] == category]
+        figure.add_trace(
+            go.Bar(
+                x=part["week"],
+                y=part["revenue"],
+                name=category.capitalize(),
+                marker_color=CATEGORY_COLORS[category],
+                hovertemplate="Week of %{x|%b %d}: $%{y:,.0f}<extra>" + category + "</extra>",
+            )
+        )
+    figure.update_layout(
+        **LAYOUT,
+        barmode="stack",
+        title="Weekly revenue by category",
+        xaxis_title="Week starting",
+        yaxis_title="Revenue (USD)",
+        yaxis_tickprefix="$",
+    )
+    return figure

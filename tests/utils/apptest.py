@@ -1,0 +1,33 @@
+"""Driving the real app in-process with AppTest, signed in as one of the demo users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 60
+
+
+def sign_in(username: str, password: str = "demo") -> AppTest:
+    """Run app.py and sign in through its form; the database comes from SPAOPS_DATABASE_URL."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.text_input(key="signin_username").input(username)
+    at.text_input(key="signin_password").input(password)
+    at.button[0].click()  # the form's "Sign in" button
+    at.run()
+    return at
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Switch to a page file (relative to app.py) and run it."""
+    at.switch_page(page)
+    at.run()
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    """Label -> shown value of every st.metric on the page."""
+    return {m.label: m.value for m in at.metric}

@@ -1,0 +1,67 @@
+"""The app's engine and the one place that decides what is cached and for how long."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from spaops.db import DEFAULT_DB_PATH, default_url, make_engine, schema_is_empty, upgrade_schema
+from spaops.db import session_scope as _session_scope
+from spaops.revision import data_revision
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    engine = make_engine(url)
+    new_embedded = url == f"sqlite:///{DEFAULT_DB_PATH}" and schema_is_empty(engine)
+    upgrade_schema(engine)
+    if new_embedded:
+        # First start on a fresh machine: fill the embedded database with the demo chain.
+        from seed.demo import seed_demo
+
+        with st.spinner("First start: creating the demo chain (about 10 seconds)..."):
+            seed_demo(engine)
+    return engine
+
+
+def engine() -> Engine:
+    """The engine of SPAOPS_DATABASE_URL (or the embedded demo file), built once per process."""
+    return _engine_for(default_url())
+
+
+def session_scope(*, write: bool = False):  # type: ignore[no-untyped-def]
+    """A session on the app's engine that commits on success."""
+    return _session_scope(engine(), write=write)
+
+
+def current_revision() -> int:
+    """The data revision now; cached loaders take it as an argument so writes refresh them."""
+    with session_scope() as session:
+        return data_revision(session)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _cached(name: str, revision: int, args: tuple, kwargs: tuple, _fn: Callable[..., Any]) -> Any:
+    # Keyed by loader name, data revision and the (hashable) arguments; `_fn` is not hashed.
+    with session_scope() as session:
+        return _fn(session, *args, **dict(kwargs))
+
+
+def load(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run an analytics function ``fn(session, *args, **kwargs)``, cached until data changes."""
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list | set | frozenset) else v)
+                          for k, v in kwargs.items()))
+    return _cached(f"{fn.__module__}.{fn.__qualname__}", current_revision(), args, frozen,
+                   fn)
+
+
+def fresh(fn: Callable[[Session], T]) -> T:
+    """Run a read that must never be cached (forms about to write, for example)."""
+    with session_scope() as session:
+        return fn(session)
