@@ -1,9 +1,60 @@
-"""Password hashing with argon2; users, roles and location scoping build on it."""
+"""Sign-in: argon2 password hashes, lockout, users, roles and the locations each may see."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, delete, select
 
+from models import ROLES, Location, Setting, User, UserLocation
+from spaops.names import name_key
+
+log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
+
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(hours=12)
+# Role -> page keys it may open; st.navigation shows nothing else.
+PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
+    "owner": ("overview", "utilisation", "service_mix", "pricing", "therapists", "assign",
+              "import", "settings"),
+    "manager": ("overview", "utilisation", "service_mix", "pricing", "therapists", "assign",
+                "import"),
+    "staff": ("import",),
+}
+
+
+class SignInFailed(Exception):
+    """Sign-in refused; deliberately says nothing about why."""
+
+
+class NotAllowed(Exception):
+    """The signed-in person's role does not allow this."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is signed in: their role and the locations they may see (None = every one)."""
+
+    user_id: int
+    username: str
+    role: str
+    location_ids: frozenset[int] | None
+
+    @property
+    def is_owner(self) -> bool:
+        """Owners see and edit everything."""
+        return self.role == "owner"
+
+    def may_see(self, location_id: int) -> bool:
+        """Tell whether a location is within this person's scope."""
+        return self.location_ids is None or location_id in self.location_ids
 
 
 def hash_password(password: str) -> str:
@@ -17,3 +68,190 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def viewer_for(session: Session, user: User) -> Viewer:
+    """The Viewer of a user: owners see every location, others their own."""
+    if user.role == "owner":
+        locations = None
+    else:
+        locations = frozenset(session.exec(
+            select(UserLocation.location_id).where(UserLocation.user_id == user.id)).all())
+    return Viewer(user_id=user.id, username=user.username, role=user.role,
+                  location_ids=locations)
+
+
+def authenticate(
+    session: Session, username: str, password: str, *, now: datetime | None = None
+) -> Viewer:
+    """Check a username and password; five failures lock the account for 15 minutes."""
+    now = now or datetime.now(UTC)
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        verify_password(_DUMMY_HASH, password)  # same work whether or not the user exists
+        log.info("sign-in refused")
+        raise SignInFailed
+    locked = _aware(user.locked_until)
+    if not user.active or (locked is not None and locked > now):
+        log.info("sign-in refused: inactive or locked account")
+        raise SignInFailed
+    if not verify_password(user.password_hash, password):
+        user.failed_attempts += 1
+        if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            user.locked_until = now + LOCKOUT
+            user.failed_attempts = 0
+            log.warning("account locked for %s after repeated failures", LOCKOUT)
+        session.add(user)
+        session.commit()
+        raise SignInFailed
+    user.failed_attempts = 0
+    user.locked_until = None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.add(user)
+    session.commit()
+    return viewer_for(session, user)
+
+
+_DUMMY_HASH = hash_password("not a password anyone has")
+
+
+def session_idle_expired(last_seen: datetime | None, now: datetime,
+                         idle: timedelta = IDLE_TIMEOUT) -> bool:
+    """Tell whether a browser session has been idle too long."""
+    return last_seen is not None and now - last_seen > idle
+
+
+def scope_location_ids(viewer: Viewer, requested: Iterable[int] | None) -> list[int]:
+    """Intersect what a filter asks for with what the viewer may see."""
+    if requested is None:
+        if viewer.location_ids is None:
+            raise ValueError("an owner's 'every location' is None, not a list")
+        return sorted(viewer.location_ids)
+    return sorted(i for i in set(requested) if viewer.may_see(i))
+
+
+def is_demo_database(session: Session) -> bool:
+    """Tell whether this database was filled by the demo seed."""
+    row = session.get(Setting, "demo_database")
+    return row is not None and row.value == "true"
+
+
+def has_any_user(session: Session) -> bool:
+    """Tell whether anyone can sign in yet."""
+    return session.exec(select(User.id).limit(1)).first() is not None
+
+
+def _require_owner(actor: Viewer | None) -> None:
+    if actor is not None and not actor.is_owner:
+        raise NotAllowed("only an owner can manage users")
+
+
+def _location_ids(session: Session, names: Iterable[str]) -> list[int]:
+    ids = []
+    for name in names:
+        location = session.exec(
+            select(Location).where(Location.name_key == name_key(name))).first()
+        if location is None:
+            raise ValueError(f"no location named {name!r}")
+        ids.append(location.id)
+    return ids
+
+
+def _validate(username: str, role: str, password: str | None, locations: list[int]) -> None:
+    if not username.strip() or len(username) > 80:
+        raise ValueError("the username must be 1 to 80 characters")
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    if password is not None and len(password) < 4:
+        raise ValueError("the password must have at least 4 characters")
+    if role != "owner" and not locations:
+        raise ValueError(f"a {role} needs at least one location (--location NAME)")
+
+
+def create_user(session: Session, username: str, password: str, role: str,
+                location_names: Iterable[str] = (), *, actor: Viewer | None = None) -> User:
+    """Add a user (the caller commits); actor None means the command line."""
+    _require_owner(actor)
+    username = username.strip()
+    locations = _location_ids(session, location_names)
+    _validate(username, role, password, locations)
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise ValueError(f"a user named {username!r} already exists")
+    user = User(username=username, password_hash=hash_password(password), role=role,
+                created_at=datetime.now(UTC))
+    session.add(user)
+    session.flush()
+    for location_id in ([] if role == "owner" else locations):
+        session.add(UserLocation(user_id=user.id, location_id=location_id))
+    session.flush()
+    return user
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None:
+        raise ValueError(f"no user named {username!r}")
+    return user
+
+
+def list_users(session: Session, *, actor: Viewer | None = None) -> list[dict]:
+    """Every user with role, locations and status; never a hash."""
+    _require_owner(actor)
+    names = dict(session.exec(select(Location.id, Location.name)).all())
+    rows = []
+    for user in session.exec(select(User).order_by(User.username)):
+        located = session.exec(
+            select(UserLocation.location_id).where(UserLocation.user_id == user.id)).all()
+        locked = _aware(user.locked_until)
+        rows.append({
+            "username": user.username, "role": user.role,
+            "locations": sorted(names[i] for i in located), "active": user.active,
+            "locked": locked is not None and locked > datetime.now(UTC),
+        })
+    return rows
+
+
+def disable_user(session: Session, username: str, *, actor: Viewer | None = None) -> None:
+    """Stop a user from signing in (the caller commits)."""
+    _require_owner(actor)
+    user = _user(session, username)
+    if actor is not None and user.id == actor.user_id:
+        raise ValueError("you cannot disable your own account")
+    user.active = False
+    session.add(user)
+
+
+def reset_password(session: Session, username: str, password: str, *,
+                   actor: Viewer | None = None) -> None:
+    """Set a new password and lift any lockout (the caller commits)."""
+    _require_owner(actor)
+    user = _user(session, username)
+    _validate(user.username, "owner", password, [])
+    user.password_hash = hash_password(password)
+    user.failed_attempts = 0
+    user.locked_until = None
+    user.active = True
+    session.add(user)
+
+
+def set_role_and_locations(session: Session, username: str, role: str,
+                           location_names: Iterable[str], *,
+                           actor: Viewer | None = None) -> None:
+    """Change a user's role and locations (the caller commits)."""
+    _require_owner(actor)
+    user = _user(session, username)
+    locations = _location_ids(session, location_names)
+    _validate(user.username, role, None, locations)
+    user.role = role
+    session.add(user)
+    session.exec(delete(UserLocation).where(UserLocation.user_id == user.id))
+    for location_id in ([] if role == "owner" else locations):
+        session.add(UserLocation(user_id=user.id, location_id=location_id))
+    session.flush()

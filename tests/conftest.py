@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine, make_url
 
 from spaops.db import make_engine, upgrade_schema
 
+pytest_plugins = ["tests.utils.browser"]
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 POSTGRES_URL = os.environ.get("SPAOPS_TEST_POSTGRES_URL", "")
 # The shared demo copy is anchored on today, so the pages' default periods show data.

@@ -37,12 +37,16 @@ def current_viewer() -> Viewer | None:
 
 def sign_out() -> None:
     """Forget who is signed in, and every per-session choice."""
-    for key in list(st.session_state.keys()):
-        del st.session_state[key]
+    st.session_state.clear()
 
 
 def sign_in_page() -> None:
     """The page shown before anything else: username, password, Sign in."""
+    # A shared link's filters (?preset=...&loc=...) survive the sign-in.
+    if "wanted_params" not in st.session_state:
+        st.session_state["wanted_params"] = {
+            key: st.query_params.get_all(key) for key in st.query_params
+        }
     st.title(":material/spa: Spa Ops")
     st.caption("Operations for every location of the chain: sign in to continue.")
     notice = st.session_state.pop("signin_notice", None)
@@ -73,6 +77,8 @@ def sign_in_page() -> None:
             return
         st.session_state[VIEWER_KEY] = viewer
         st.session_state[LAST_SEEN_KEY] = datetime.now(UTC)
+        for key, values in st.session_state.pop("wanted_params", {}).items():
+            st.query_params[key] = values if len(values) > 1 else values[0]
         st.rerun()
 
 

@@ -1,0 +1,76 @@
+"""The whole app in-process (AppTest): sign-in first, every page runs, figures match SQL."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+import streamlit as st
+from sqlalchemy import text
+
+from spaops.db import make_engine
+from tests.utils.apptest import metric_values, open_page, sign_in
+from ui.navigation import PAGES, pages_for
+
+
+@pytest.fixture(autouse=True)
+def app_database(demo_url, monkeypatch):
+    """Point the app at a private copy of the demo database, with empty caches."""
+    monkeypatch.setenv("SPAOPS_DATABASE_URL", demo_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_url
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def test_sign_in_comes_first_and_names_the_demo_users():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.utils.apptest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert any("owner" in c.value and "demo" in c.value for c in at.caption)
+    assert not at.metric  # no figures before sign-in
+
+
+def test_wrong_password_is_refused_with_a_generic_message():
+    at = sign_in("owner", "not-the-password")
+    assert not at.exception
+    assert at.error and "check the username and password" in at.error[0].value
+    assert not at.metric
+    unknown = sign_in("nobody", "demo")
+    assert unknown.error[0].value == at.error[0].value  # no hint whether the user exists
+
+
+@pytest.mark.parametrize("page", [key for key in PAGES])
+def test_every_page_runs_for_the_owner(page):
+    at = sign_in("owner")
+    assert not at.exception
+    open_page(at, PAGES[page][0])
+    assert not at.exception, at.exception
+    assert at.title, f"{page} shows no title"
+
+
+def test_overview_completed_bookings_match_a_direct_sql_count(app_database):
+    today = date.today()
+    start = today - timedelta(days=29)
+    engine = make_engine(app_database)
+    with engine.connect() as conn:
+        completed = conn.execute(
+            text("SELECT count(*) FROM booking WHERE status = 'completed' "
+                 "AND starts_at >= :a AND starts_at < :b"),
+            {"a": str(datetime.combine(start, time())),
+             "b": str(datetime.combine(today + timedelta(days=1), time()))},
+        ).scalar_one()
+    engine.dispose()
+    assert completed > 100
+    at = sign_in("owner")
+    open_page(at, "pages/overview.py")  # default period: the last 30 days, every location
+    assert metric_values(at)["Completed bookings"] == f"{completed:,}"
+
+
+def test_staff_sees_only_import_pages():
+    assert set(pages_for("staff")) <= {"import"}
+    assert "settings" not in pages_for("manager")
+    assert set(pages_for("owner")) == set(PAGES)

@@ -1,0 +1,113 @@
+"""Fixtures for the real-browser tests: a live app on a free port, Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def require_chromium() -> None:
+    """Fail under CI, skip elsewhere, when Debian's Chromium is missing."""
+    if os.path.exists(CHROMIUM):
+        return
+    reason = "Chromium is not installed: sudo apt-get install -y chromium"
+    if IN_CI:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's Chromium headless, with nothing that reaches for the network."""
+    require_chromium()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS,
+            "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """A tall viewport: Streamlit scrolls an inner container, so full-page shots miss rows."""
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 2000}}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("streamlit did not answer /_stcore/health in time")
+
+
+@pytest.fixture(scope="module")
+def live_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """`streamlit run app.py` on a free port against a private copy of the demo database."""
+    require_chromium()
+    folder = tmp_path_factory.mktemp("live")
+    database = folder / "demo.db"
+    shutil.copyfile(demo_template, database)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "SPAOPS_DATABASE_URL": f"sqlite:///{database}",
+           "STREAMLIT_SERVER_PORT": str(port)}
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_healthy(url, process)
+        yield {"url": url, "database": f"sqlite:///{database}", "log": folder / "streamlit.log"}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_for_run(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector(RUN_DONE, timeout=timeout)
+
+
+def sign_in(page, url: str, username: str, password: str = "demo") -> None:  # type: ignore[no-untyped-def]
+    """Open the app and sign in through its form."""
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    wait_for_run(page)

@@ -1,0 +1,26 @@
+"""The app's pages, and which of them a role may open."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from spaops.auth import PAGES_BY_ROLE
+
+# key -> (file relative to app.py, title, icon), in sidebar order.
+PAGES: dict[str, tuple[str, str, str]] = {
+    "overview": ("pages/overview.py", "Overview", ":material/dashboard:"),
+}
+
+
+def pages_for(role: str) -> list[str]:
+    """Page keys a role may open, in sidebar order."""
+    return [key for key in PAGES if key in PAGES_BY_ROLE.get(role, ())]
+
+
+def navigation_for(role: str) -> st.navigation:  # type: ignore[valid-type]
+    """st.navigation over only the pages of a role: other pages have no URL at all."""
+    keys = pages_for(role)
+    return st.navigation(
+        [st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], url_path=k,
+                 default=(i == 0)) for i, k in enumerate(keys)]
+    )
