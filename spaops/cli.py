@@ -15,7 +15,14 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
 from models import TIERS, Location
-from spaops.db import DEFAULT_DB_PATH, default_url, make_engine, schema_is_empty, session_scope, upgrade_schema
+from spaops.db import (
+    DEFAULT_DB_PATH,
+    default_url,
+    make_engine,
+    schema_is_empty,
+    session_scope,
+    upgrade_schema,
+)
 from spaops.errors import RuleRefusal, UsageError
 from spaops.names import display_name, name_key
 

@@ -43,7 +43,7 @@ def test_wrong_password_is_refused_with_a_generic_message():
     assert unknown.error[0].value == at.error[0].value  # no hint whether the user exists
 
 
-@pytest.mark.parametrize("page", [key for key in PAGES])
+@pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_runs_for_the_owner(page):
     at = sign_in("owner")
     assert not at.exception

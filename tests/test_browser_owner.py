@@ -1,4 +1,4 @@
-"""Journey 1 in Chromium: the owner visits every page; filters change figures and stay in the URL."""
+"""Journey 1 in Chromium: the owner visits every page; filters change figures, stay in URLs."""
 
 from __future__ import annotations
 
