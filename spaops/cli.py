@@ -193,7 +193,7 @@ def _extensions() -> list[Callable[..., None]]:
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:
-            if exc.name != module_name:
+            if exc.name is None or not module_name.startswith(exc.name):
                 raise
             continue
         registrars.append(module.register)
