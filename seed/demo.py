@@ -5,9 +5,11 @@ from __future__ import annotations
 import heapq
 import math
 import random
+from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
@@ -125,12 +127,41 @@ def _therapist_names(count: int, rng: random.Random) -> list[str]:
     return names
 
 
+def _sqlite_converter(sample: object) -> Callable[[object], object] | None:
+    """How SQLAlchemy's SQLite types store a value, so text comparisons agree."""
+    if isinstance(sample, datetime):
+        return lambda v: v.isoformat(" ", "microseconds")  # type: ignore[attr-defined]
+    if isinstance(sample, date):
+        return lambda v: v.isoformat()  # type: ignore[attr-defined]
+    if isinstance(sample, time):
+        return lambda v: v.isoformat("microseconds")  # type: ignore[attr-defined]
+    return None
+
+
 def _insert(session: Session, model: type, rows: list[dict], chunk: int = 50_000) -> None:
-    """Insert plain rows through Core executemany: no ORM object per row."""
+    """Insert plain rows in bulk: the DBAPI's executemany on SQLite, Core elsewhere."""
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    statement = insert(model.__table__)  # type: ignore[attr-defined]
-    for start in range(0, len(rows), chunk):
-        connection.execute(statement, rows[start : start + chunk])
+    if connection.dialect.name != "sqlite":
+        for start in range(0, len(rows), chunk):
+            connection.execute(insert(table), rows[start : start + chunk])
+        return
+    names = list(rows[0])
+    columns = []
+    for name in names:
+        values = [row[name] for row in rows]
+        sample = next((v for v in values if v is not None), None)
+        convert = _sqlite_converter(sample)
+        if convert is not None:
+            values = [None if v is None else convert(v) for v in values]
+        columns.append(values)
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+           f"VALUES ({', '.join('?' for _ in names)})")
+    cursor = connection.connection.driver_connection.cursor()
+    cursor.executemany(sql, zip(*columns, strict=True))
+    cursor.close()
 
 
 def seed_demo(
@@ -231,7 +262,7 @@ def seed_demo(
         therapist_ids = dict(
             session.execute(Therapist.__table__.select().with_only_columns(
                 Therapist.name, Therapist.id))
-            .tuples().all()
+            .all()
         )
         staff: list[_Therapist] = []
         credential_rows = []
@@ -274,11 +305,20 @@ def seed_demo(
         _insert(session, Client, clients)
         client_ids = dict(
             session.execute(Client.__table__.select().with_only_columns(
-                Client.external_ref, Client.id)).tuples().all()
+                Client.external_ref, Client.id)).all()
         )
         for row in booking_rows:
             row["client_id"] = client_ids[row.pop("client_ref")]
+        # Building the booking indexes once after the load beats maintaining them per row.
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB for the load
+        indexes = list(Booking.__table__.indexes)
+        for index in indexes:
+            index.drop(connection)
         _insert(session, Booking, booking_rows)
+        for index in indexes:
+            index.create(connection)
 
         say("users owner, manager and staff (password 'demo')")
         now = datetime.now(UTC)
@@ -332,40 +372,58 @@ def _plan_bookings(
             per_family[fam] = ([ix for ix, _ in ok], [w for _, w in ok])
         eligible_cache[t.id] = per_family
 
-    capacity = len(shift_days) * BOOKINGS_PER_SHIFT_DAY
-    day_probability = min(1.0, target * 1.08 / max(capacity, 1))
+    # Cumulative weights once, so each draw is one random number and one bisect.
+    families = ("therapeutic", "relaxation", "other")
+    family_cum = [list(accumulate(loc[4])) for loc in DEMO_LOCATIONS]
+    option_cum = {tid: {fam: (ix, list(accumulate(w))) for fam, (ix, w) in per.items()}
+                  for tid, per in eligible_cache.items()}
+    durations = [service["default_duration_min"] for service in menu]
     weekday_load = (0.85, 0.85, 0.9, 0.95, 1.05, 1.15, 1.1)
-    planned: list[_Planned] = []
-    for t, day, start in shift_days:
-        if day_probability < 1.0 and rng.random() > day_probability:
-            continue
-        mix = DEMO_LOCATIONS[t.location_index][4]
+    random_ = rng.random
+
+    def fill(t: _Therapist, day: date, start: time) -> None:
+        """Lay a day's bookings into one shift, buffers between, slack spread as gaps."""
+        cum_family = family_cum[t.location_index]
         wanted = max(1, round(rng.gauss(BOOKINGS_PER_SHIFT_DAY * weekday_load[day.weekday()], 1)))
         chosen: list[int] = []
         used = 0
         for _ in range(wanted):
-            family = rng.choices(("therapeutic", "relaxation", "other"), weights=mix)[0]
-            options, option_weights = eligible_cache[t.id][family]
+            family = families[bisect(cum_family, random_() * cum_family[-1])]
+            options, cum = option_cum[t.id][family]
             if not options:
                 continue
-            ix = rng.choices(options, weights=option_weights)[0]
-            need = menu[ix]["default_duration_min"] + (BUFFER_MIN if chosen else 0)
+            ix = options[min(bisect(cum, random_() * cum[-1]), len(options) - 1)]
+            need = durations[ix] + (BUFFER_MIN if chosen else 0)
             if used + need > SHIFT_MINUTES:
                 break
             chosen.append(ix)
             used += need
         if not chosen:
-            continue
-        # Spread the slack into gaps on a 15-minute grid.
+            return
         slack_quarters = (SHIFT_MINUTES - used) // 15
-        cuts = sorted(rng.randint(0, slack_quarters) for _ in range(len(chosen)))
+        cuts = sorted(rng.randint(0, slack_quarters) for _ in chosen)
         cursor = datetime.combine(day, start)
         previous_cut = 0
-        for k, ix in enumerate(chosen):
-            cursor += timedelta(minutes=15 * (cuts[k] - previous_cut))
-            previous_cut = cuts[k]
+        for cut, ix in zip(cuts, chosen, strict=True):
+            cursor += timedelta(minutes=15 * (cut - previous_cut))
+            previous_cut = cut
             planned.append(_Planned(t, cursor, ix))
-            cursor += timedelta(minutes=menu[ix]["default_duration_min"] + BUFFER_MIN)
+            cursor += timedelta(minutes=durations[ix] + BUFFER_MIN)
+
+    # Fill a random share of shift-days sized for the target; top up from the rest if short.
+    capacity = len(shift_days) * BOOKINGS_PER_SHIFT_DAY
+    day_probability = min(1.0, target * 1.08 / max(capacity, 1))
+    planned: list[_Planned] = []
+    skipped: list[tuple[_Therapist, date, time]] = []
+    for shift_day in shift_days:
+        if day_probability < 1.0 and random_() > day_probability:
+            skipped.append(shift_day)
+        else:
+            fill(*shift_day)
+    for shift_day in skipped:
+        if len(planned) >= target:
+            break
+        fill(*shift_day)
     if len(planned) > target:
         keep = sorted(rng.sample(range(len(planned)), target))
         planned = [planned[i] for i in keep]
