@@ -224,9 +224,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         sys.stderr.write(f"error: database error: {str(exc).splitlines()[0]}\n")
         return 2
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted; nothing was written\n")
         return 130
+    except Exception as exc:  # a bug of ours: still one line, never a traceback
+        sys.stderr.write(f"error: unexpected failure ({type(exc).__name__}: {exc}); "
+                         "nothing was written\n")
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,274 @@
+"""Booking exports: read and validate (a preview), plan against the database, import."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+
+import pandas as pd
+
+from spaops.errors import UsageError
+from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
+from spaops.ingest.reading import Decoded, Record, decode_export, raw_line, read_records
+from spaops.ingest.values import (
+    build_dates,
+    clean,
+    detect_day_first,
+    parse_durations,
+    parse_money,
+    parse_statuses,
+    parse_times,
+    parse_yes_no,
+    split_date_time,
+)
+from spaops.names import display_name
+
+CHUNK_ROWS = 100_000
+TEXT_FIELDS = ("booking_ref", "location", "therapist", "service", "client", "pressure",
+               "focus_areas", "contraindications", "gender_preference")
+
+
+@dataclass
+class BookingsPreview:
+    """What reading a booking export found, before anything is written."""
+
+    file_name: str
+    sha256: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    mapping: dict[str, str]
+    ignored_columns: list[str]
+    day_first: bool
+    day_first_detected: bool
+    status_inferred: bool
+    default_location: str | None
+    rows: pd.DataFrame  # one row per data record; `reason` is set on rejected ones
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total_rows(self) -> int:
+        """Non-blank data rows in the file."""
+        return len(self.rows)
+
+
+def _chunks(records: Iterator[Record], width: int, columns: dict[str, int],
+            delimiter: str) -> Iterator[pd.DataFrame]:
+    """Records as DataFrames of the mapped columns (text), CHUNK_ROWS at a time."""
+    while True:
+        batch = list(islice(records, CHUNK_ROWS))
+        if not batch:
+            return
+        frame = pd.DataFrame({"row": [r.line for r in batch]})
+        frame["n_fields"] = [len(r.fields) for r in batch]
+        for name, index in columns.items():
+            frame[name] = pd.array(
+                [r.fields[index] if index < len(r.fields) else None for r in batch],
+                dtype="string")
+        bad = frame["n_fields"] != width
+        frame["raw"] = pd.array(
+            [raw_line(r.fields, delimiter) if wrong else None
+             for r, wrong in zip(batch, bad, strict=True)], dtype="string")
+        yield frame
+
+
+def read_bookings_export(
+    data: bytes,
+    file_name: str = "upload.csv",
+    *,
+    day_first: bool | None = None,
+    mapping_overrides: dict[str, str] | None = None,
+    default_location: str | None = None,
+    now: datetime | None = None,
+) -> BookingsPreview:
+    """Read a booking export and validate every row; nothing touches the database."""
+    decoded = decode_export(data)
+    header, records = read_records(decoded)
+    try:
+        mapping, ignored = map_headers(header, BOOKING_FIELDS, mapping_overrides)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if "service" not in mapping or not ({"start", "date"} & set(mapping)):
+        raise UsageError(
+            "no recognisable booking columns: a booking export needs at least a service and "
+            f"a start date (columns found: {', '.join(header[:12]) or 'none'})")
+    default_location = display_name(default_location) if default_location else None
+    if "location" not in mapping and not default_location:
+        raise UsageError("the file has no location column: choose the location these "
+                         "bookings belong to (--location NAME)")
+    positions = {f: header.index(h) for f, h in mapping.items()}
+    parts = list(_chunks(records, len(header), positions, decoded.delimiter))
+    if not parts:
+        raise UsageError("the file has a header but no data rows")
+    frame = pd.concat(parts, ignore_index=True)
+    frame.attrs["header_width"] = len(header)
+    for name in positions:
+        frame[name] = clean(frame[name])
+    for name in TEXT_FIELDS:
+        if name not in frame:
+            frame[name] = pd.array([None] * len(frame), dtype="string")
+    del parts
+    rows, detected, inferred, notes = _parse(frame, day_first, default_location, now)
+    del frame
+    _keep_raw_lines_of_rejected(rows, decoded)
+    return BookingsPreview(
+        file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
+        encoding=decoded.encoding, delimiter=decoded.delimiter, header=header,
+        mapping=mapping, ignored_columns=ignored,
+        day_first=detected if day_first is None else day_first, day_first_detected=detected,
+        status_inferred=inferred, default_location=default_location, rows=rows, notes=notes,
+    )
+
+
+def _keep_raw_lines_of_rejected(rows: pd.DataFrame, decoded: Decoded) -> None:
+    """Fill `raw` for rejected rows (a second pass: cheaper than keeping every line)."""
+    wanted = set(rows.loc[rows["reason"].notna() & rows["raw"].isna(), "row"].tolist())
+    if not wanted:
+        return
+    _header, records = read_records(decoded)
+    found = {r.line: raw_line(r.fields, decoded.delimiter) for r in records if r.line in wanted}
+    missing = rows["raw"].isna() & rows["row"].isin(wanted)
+    rows.loc[missing, "raw"] = rows.loc[missing, "row"].map(found).astype("string")
+
+
+def _first_reason(frame: pd.DataFrame, checks: list[tuple[pd.Series, object]]) -> pd.Series:
+    """The first failing check's reason per row (a text or a per-row Series of texts)."""
+    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for failed, message in reversed(checks):
+        failed = failed.fillna(False).astype(bool)
+        text = message if isinstance(message, pd.Series) else pd.Series(message,
+                                                                         index=frame.index)
+        reason = reason.mask(failed, text.astype("string"))
+    return reason
+
+
+def _quoted(series: pd.Series) -> pd.Series:
+    return "'" + series.fillna("").astype("string") + "'"
+
+
+def _parse(frame: pd.DataFrame, day_first: bool | None, default_location: str | None,
+           now: datetime | None) -> tuple[pd.DataFrame, bool, bool, list[str]]:
+    notes: list[str] = []
+    has = set(frame.columns) - {"row", "n_fields", "raw"}
+    width = int(frame.attrs["header_width"])
+    if "start" in has and "date" in has:
+        # A date column plus a time-like "start time" column (Vagaro-style).
+        time_text = frame["time"] if "time" in has else frame["start"]
+        when_text = frame["date"] + " " + time_text.fillna("")
+    elif "start" in has:
+        when_text = frame["start"] if "time" not in has else (
+            frame["start"] + " " + frame["time"].fillna(""))
+    else:
+        when_text = frame["date"] + " " + frame["time"].fillna("") if "time" in has \
+            else frame["date"]
+    when_text = clean(when_text)
+    parts = split_date_time(when_text)
+    detected = detect_day_first(parts)
+    use_day_first = detected if day_first is None else day_first
+    dates = build_dates(parts, day_first=use_day_first)
+    minutes = parse_times(parts["time"])
+    starts = dates + pd.to_timedelta(minutes.astype("Float64").fillna(0).astype(float),
+                                     unit="min")
+    starts = starts.where(dates.notna() & minutes.notna())
+
+    duration = (parse_durations(frame["duration"]) if "duration" in has
+                else pd.Series(pd.NA, index=frame.index, dtype="Float64"))
+    if "end" in has:
+        end_minutes = parse_times(split_date_time(frame["end"])["time"].fillna(frame["end"]))
+        from_end = end_minutes - minutes
+        duration = duration.fillna(from_end.where(from_end > 0))
+    price = (parse_money(frame["price"]) if "price" in has
+             else pd.Series(pd.NA, index=frame.index, dtype="Float64"))
+    now = now or datetime.now()
+    if "status" in has:
+        status = parse_statuses(frame["status"])
+        inferred = False
+    else:
+        status = pd.Series("booked", index=frame.index, dtype="string").mask(
+            starts < pd.Timestamp(now), "completed")
+        inferred = True
+        notes.append("The file has no status column: bookings that started in the past "
+                     "count as completed, future ones as booked.")
+    requested = (parse_yes_no(frame["requested"]) if "requested" in has
+                 else pd.Series(False, index=frame.index))
+    location = frame["location"] if "location" in has else pd.Series(
+        default_location, index=frame.index, dtype="string")
+    if default_location is not None:
+        location = location.fillna(default_location)
+
+    checks: list[tuple[pd.Series, object]] = [
+        (frame["n_fields"] != width,
+         "the row has " + frame["n_fields"].astype("string") + " fields but the header has "
+         + str(width)),
+        (frame["booking_ref"].isna() if "booking_ref" in has else pd.Series(False,
+                                                                          index=frame.index),
+         "the booking id is empty"),
+        (when_text.isna(), "the start date is empty"),
+        (parts["y"].isna(), "cannot read the date " + _quoted(when_text)),
+        (dates.isna(), "the date " + _quoted(when_text) + " does not exist"),
+        (parts["time"].isna(), "the start time is missing in " + _quoted(when_text)),
+        (minutes.isna(), "cannot read the time " + _quoted(parts["time"])),
+        (frame["service"].isna(), "the service is empty"),
+        (location.isna(), "the location is empty"),
+        ((duration.notna() & ~duration.between(1, 600)).fillna(False),
+         "the duration " + duration.astype("string").fillna("") +
+         " minutes is not between 1 and 600"),
+        ("duration" in has and (frame["duration"].notna() & duration.isna()),
+         "cannot read the duration " + (_quoted(frame["duration"]) if "duration" in has
+                                        else "")),
+        ((frame["price"].notna() & price.isna()) if "price" in has
+         else pd.Series(False, index=frame.index),
+         "cannot read the price " + (_quoted(frame["price"]) if "price" in has else "")),
+        (price < 0, "the price is negative"),
+        (status.isna(), "unknown status " + (_quoted(frame["status"]) if "status" in has
+                                             else "") +
+         " (expected completed, cancelled, no-show or booked)"),
+        ((status == "completed") & price.isna(), "the price is missing on a completed booking"),
+        ((frame["requested"].notna() & requested.isna()) if "requested" in has
+         else pd.Series(False, index=frame.index),
+         "requested " + (_quoted(frame["requested"]) if "requested" in has else "")
+         + " is not yes or no"),
+    ]
+    checks = [(c if isinstance(c, pd.Series) else pd.Series(bool(c), index=frame.index), m)
+              for c, m in checks]
+    reason = _first_reason(frame, checks)
+
+    rows = pd.DataFrame({
+        "row": frame["row"],
+        "booking_ref": frame["booking_ref"],
+        "location": location.map(display_name, na_action="ignore").astype("string"),
+        "therapist": frame["therapist"].map(display_name, na_action="ignore").astype("string"),
+        "service": frame["service"].map(display_name, na_action="ignore").astype("string"),
+        "client": frame["client"],
+        "starts_at": starts,
+        "duration_min": duration.astype("Int64"),
+        "price_cents": price.astype("Int64"),
+        "status": status.astype("string"),
+        "requested": requested.astype("boolean").fillna(False),
+        "pressure": frame["pressure"],
+        "focus_areas": frame["focus_areas"],
+        "contraindications": frame["contraindications"],
+        "gender_preference": frame["gender_preference"],
+        "reason": reason,
+        "raw": frame["raw"],
+    })
+    if "booking_ref" not in has:
+        rows["booking_ref"] = _stable_refs(rows)
+        notes.append("The file has no booking id column: ids are derived from location, "
+                     "start, client and service, so re-imports still deduplicate.")
+    return rows, detected, inferred, notes
+
+
+def _stable_refs(rows: pd.DataFrame) -> pd.Series:
+    """Ids for exports without one: a hash of location, start, client and service."""
+    key = (rows["location"].fillna("").str.casefold() + "|" +
+           rows["starts_at"].astype("string").fillna("") + "|" +
+           rows["client"].fillna("").str.casefold() + "|" +
+           rows["service"].fillna("").str.casefold())
+    return key.map(lambda k: "H-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype("string")
+
+
+ProgressFn = Callable[[float, str], None]

@@ -1,0 +1,95 @@
+"""`spaops import bookings|shifts|therapists FILE`: one JSON counts document per import."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from spaops.errors import UsageError
+
+
+def _read_file(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"no such file: {path}")
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _report(args: argparse.Namespace, document: dict[str, Any]) -> int:
+    from spaops.cli import emit
+
+    if args.json:
+        emit(document)
+    else:
+        verb = "would import" if getattr(args, "dry_run", False) else "imported"
+        print(f"{verb} {document['rows']} rows: {document['inserted']} new, "
+              f"{document['updated']} updated, {document['unchanged']} unchanged, "
+              f"{document['duplicates']} duplicates, {document['rejected']} rejected")
+        for rejection in document["rejections"][:20]:
+            print(f"  line {rejection['row']} ({rejection['booking_ref']}): "
+                  f"{rejection['reason']}")
+    return 0
+
+
+def cmd_import_bookings(args: argparse.Namespace) -> int:
+    """Import a booking export (or, with --dry-run, say what it would do)."""
+    from spaops.cli import open_engine
+    from spaops.ingest import import_bookings, read_bookings_export
+
+    data = _read_file(args.file)
+    preview = read_bookings_export(data, Path(args.file).name, day_first=args.day_first,
+                                   default_location=args.location)
+    engine = open_engine(args)
+    document = import_bookings(engine, preview, username="cli", dry_run=args.dry_run)
+    return _report(args, document)
+
+
+def cmd_import_shifts(args: argparse.Namespace) -> int:
+    """Import therapist shifts."""
+    from spaops.cli import open_engine
+    from spaops.ingest import import_shifts
+
+    data = _read_file(args.file)
+    engine = open_engine(args)
+    return _report(args, import_shifts(engine, data, Path(args.file).name, username="cli"))
+
+
+def cmd_import_therapists(args: argparse.Namespace) -> int:
+    """Import the roster with licenses and credentials."""
+    from spaops.cli import open_engine
+    from spaops.ingest import import_therapists
+
+    data = _read_file(args.file)
+    engine = open_engine(args)
+    return _report(args, import_therapists(engine, data, Path(args.file).name,
+                                           username="cli"))
+
+
+def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:
+    """Add the `import` commands."""
+    parser = sub.add_parser("import", help="import a CSV file")
+    kinds = parser.add_subparsers(dest="kind", required=True, parser_class=type(parser))
+    p = kinds.add_parser("bookings", help="a booking export from any booking software")
+    common(p)
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    p.add_argument("--location", help="location of every row (exports without one)")
+    order = p.add_mutually_exclusive_group()
+    order.add_argument("--day-first", dest="day_first", action="store_true", default=None,
+                       help="dates are day/month/year (default: detected)")
+    order.add_argument("--month-first", dest="day_first", action="store_false",
+                       help="dates are month/day/year")
+    p.set_defaults(handler=cmd_import_bookings)
+    p = kinds.add_parser("shifts", help="therapist shifts")
+    common(p)
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_import_shifts)
+    p = kinds.add_parser("therapists", help="the roster with licenses and credentials")
+    common(p)
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_import_therapists)

@@ -1,0 +1,353 @@
+"""Planning a booking import against the database, and applying it in one transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
+from spaops.db import session_scope
+from spaops.ingest.bookings import BookingsPreview
+from spaops.names import name_key
+from spaops.revision import bump_data_revision
+from spaops.services import classify_service
+
+IN_CHUNK = 500
+Progress = Callable[[float, str], None]
+COMPARED = ("location", "service", "therapist", "client", "starts_at", "duration_min",
+            "price_cents", "status", "requested")
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, row by row: outcome inserted/updated/unchanged/duplicate/rejected."""
+
+    rows: pd.DataFrame
+    new_locations: list[str]
+    new_therapists: list[str]
+    new_services: list[str]
+
+    def counts(self) -> dict[str, Any]:
+        """The counts document of DESIGN.md (without batch_id)."""
+        outcome = self.rows["outcome"].value_counts()
+        rejected = self.rows[self.rows["outcome"] == "rejected"].sort_values("row")
+        return {
+            "rows": int(len(self.rows)),
+            "inserted": int(outcome.get("inserted", 0)),
+            "updated": int(outcome.get("updated", 0)),
+            "unchanged": int(outcome.get("unchanged", 0)),
+            "duplicates": int(outcome.get("duplicate", 0)),
+            "rejected": int(outcome.get("rejected", 0)),
+            "rejections": [
+                {"row": int(r.row), "booking_ref": "" if pd.isna(r.booking_ref)
+                 else str(r.booking_ref), "reason": str(r.reason)}
+                for r in rejected.itertuples()
+            ],
+            "new_locations": self.new_locations,
+            "new_therapists": self.new_therapists,
+            "new_services": self.new_services,
+        }
+
+
+def _by_key(session: Session, model: type, *columns: Any) -> dict[str, tuple]:
+    table = model.__table__  # type: ignore[attr-defined]
+    return {row[0]: tuple(row[1:]) for row in session.execute(
+        select(table.c.name_key, *[table.c[c] for c in columns]))}
+
+
+def _chunked(values: list, size: int = IN_CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _existing_bookings(session: Session, refs: list[str]) -> pd.DataFrame:
+    """Bookings already stored under these refs, with names as matching keys."""
+    b, loc, svc, th, cl = (Booking.__table__, Location.__table__, Service.__table__,
+                           Therapist.__table__, Client.__table__)
+    frames = []
+    for chunk in _chunked(refs):
+        stmt = (select(b.c.id, b.c.external_ref, loc.c.name_key.label("location"),
+                       svc.c.name_key.label("service"), th.c.name_key.label("therapist"),
+                       cl.c.external_ref.label("client"), b.c.starts_at, b.c.duration_min,
+                       b.c.price_cents, b.c.status, b.c.requested)
+                .select_from(b.join(loc, loc.c.id == b.c.location_id)
+                             .join(svc, svc.c.id == b.c.service_id)
+                             .outerjoin(th, th.c.id == b.c.therapist_id)
+                             .outerjoin(cl, cl.c.id == b.c.client_id))
+                .where(b.c.external_ref.in_(chunk)))
+        frames.append(pd.DataFrame(session.execute(stmt).mappings().all()))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["id", "external_ref", *COMPARED])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _reject(rows: pd.DataFrame, failed: pd.Series, reason: pd.Series | str) -> None:
+    failed = failed.fillna(False).astype(bool) & rows["reason"].isna()
+    if isinstance(reason, pd.Series):
+        rows.loc[failed, "reason"] = reason[failed].astype("string")
+    else:
+        rows.loc[failed, "reason"] = reason
+
+
+def _new_names(names: pd.Series, known: dict) -> list[str]:
+    """Names (first spelling seen) whose key is not known yet."""
+    firsts: dict[str, str] = {}
+    for name in names.dropna():
+        key = name_key(name)
+        if key not in known and key not in firsts:
+            firsts[key] = name
+    return list(firsts.values())
+
+
+def plan_bookings(
+    session: Session, preview: BookingsPreview, *,
+    allowed_location_ids: Collection[int] | None = None,
+) -> ImportPlan:
+    """Decide each row's outcome against the database, writing nothing."""
+    rows = preview.rows.copy()
+    rows["location_key"] = rows["location"].map(name_key, na_action="ignore")
+    rows["service_key"] = rows["service"].map(name_key, na_action="ignore")
+    rows["therapist_key"] = rows["therapist"].map(name_key, na_action="ignore")
+    locations = _by_key(session, Location, "id")
+    services = _by_key(session, Service, "id", "default_duration_min")
+    therapists = _by_key(session, Therapist, "id")
+
+    location_ids = rows["location_key"].map(lambda k: locations.get(k, (None,))[0],
+                                            na_action="ignore")
+    if allowed_location_ids is not None:
+        allowed = set(allowed_location_ids)
+        _reject(rows, location_ids.notna() & ~location_ids.isin(allowed),
+                "the location '" + rows["location"].fillna("") + "' is not one of yours")
+        _reject(rows, rows["location_key"].notna() & location_ids.isna(),
+                "unknown location '" + rows["location"].fillna("") +
+                "': an owner must add it first")
+    service_default = rows["service_key"].map(lambda k: services.get(k, (None, None))[1],
+                                              na_action="ignore")
+    rows["duration_min"] = rows["duration_min"].fillna(service_default.astype("Int64"))
+    _reject(rows, rows["duration_min"].isna(),
+            "the duration is missing and the service has no default duration")
+
+    rows["outcome"] = pd.Series(pd.NA, index=rows.index, dtype="string")
+    rows.loc[rows["reason"].notna(), "outcome"] = "rejected"
+    valid = rows["outcome"].isna()
+    # One booking id several times: the last valid occurrence wins.
+    later_twin = rows[valid].duplicated("booking_ref", keep="last")
+    rows.loc[later_twin[later_twin].index, "outcome"] = "duplicate"
+    kept = rows["outcome"].isna()
+
+    existing = _existing_bookings(session, rows.loc[kept, "booking_ref"].dropna().tolist())
+    rows = rows.merge(existing.add_prefix("db_").rename(columns={"db_external_ref":
+                                                                 "booking_ref"}),
+                      on="booking_ref", how="left")
+    kept = rows["outcome"].isna()
+    is_new = kept & rows["db_id"].isna()
+    rows.loc[is_new, "outcome"] = "inserted"
+    stored = kept & rows["db_id"].notna()
+    same = pd.Series(True, index=rows.index)
+    same &= rows["location_key"].eq(rows["db_location"]).fillna(False)
+    same &= rows["service_key"].eq(rows["db_service"]).fillna(False)
+    # An export without a therapist keeps the one a manager assigned here.
+    same &= (rows["therapist_key"].isna() |
+             rows["therapist_key"].eq(rows["db_therapist"]).fillna(False))
+    same &= (rows["client"].fillna("").astype(str) ==
+             rows["db_client"].fillna("").astype(str))
+    same &= (pd.to_datetime(rows["starts_at"]) == pd.to_datetime(rows["db_starts_at"]))
+    same &= rows["duration_min"].astype("Float64").eq(
+        rows["db_duration_min"].astype("Float64")).fillna(False)
+    same &= (rows["price_cents"].astype("Float64").fillna(-1) ==
+             rows["db_price_cents"].astype("Float64").fillna(-1))
+    same &= rows["status"].eq(rows["db_status"]).fillna(False)
+    same &= rows["requested"].astype(bool) == rows["db_requested"].fillna(False).astype(bool)
+    rows.loc[stored & same, "outcome"] = "unchanged"
+    rows.loc[stored & ~same, "outcome"] = "updated"
+
+    written = rows[rows["outcome"].isin(["inserted", "updated"])]
+    return ImportPlan(
+        rows=rows,
+        new_locations=_new_names(written["location"], locations),
+        new_therapists=_new_names(written["therapist"], therapists),
+        new_services=_new_names(written["service"], services),
+    )
+
+
+def _create_missing(session: Session, plan: ImportPlan) -> tuple[dict, dict, dict]:
+    """Create the plan's new locations, services and therapists; return key -> id maps."""
+    written = plan.rows[plan.rows["outcome"].isin(["inserted", "updated"])]
+    for name in plan.new_locations:
+        session.add(Location(name=name, name_key=name_key(name), tier="suburban"))
+    session.flush()
+    locations = {k: v[0] for k, v in _by_key(session, Location, "id").items()}
+    for name in plan.new_services:
+        first = written[written["service_key"] == name_key(name)].iloc[0]
+        defaults = classify_service(name)
+        session.add(Service(
+            name=name, name_key=name_key(name), category=defaults.category,
+            default_duration_min=int(first["duration_min"]),
+            default_price_cents=None if pd.isna(first["price_cents"])
+            else int(first["price_cents"]),
+            required_credentials=defaults.required_credentials,
+            preferred_credentials=defaults.preferred_credentials,
+            deep_pressure=defaults.deep_pressure, needs_review=True))
+    for name in plan.new_therapists:
+        first = written[written["therapist_key"] == name_key(name)].iloc[0]
+        session.add(Therapist(name=name, name_key=name_key(name),
+                              home_location_id=locations[first["location_key"]]))
+    session.flush()
+    services = {k: v[0] for k, v in _by_key(session, Service, "id").items()}
+    therapists = {k: v[0] for k, v in _by_key(session, Therapist, "id").items()}
+    return locations, services, therapists
+
+
+def _client_ids(session: Session, written: pd.DataFrame, location_ids: pd.Series) -> dict:
+    """Ids of the clients these rows name, creating the ones not seen before."""
+    table = Client.__table__
+    refs = written["client"].dropna().unique().tolist()
+    ids: dict[str, int] = {}
+    for chunk in _chunked(refs):
+        ids.update(session.execute(select(table.c.external_ref, table.c.id)
+                                   .where(table.c.external_ref.in_(chunk))).all())
+    first_location = dict(zip(written["client"], location_ids, strict=True))
+    missing = [{"external_ref": r, "home_location_id": int(first_location[r]),
+                "focus_areas": "", "contraindications": ""} for r in refs if r not in ids]
+    if missing:
+        session.execute(insert(table), missing)
+        for chunk in _chunked([m["external_ref"] for m in missing]):
+            ids.update(session.execute(select(table.c.external_ref, table.c.id)
+                                       .where(table.c.external_ref.in_(chunk))).all())
+    _update_intake(session, written, ids)
+    return ids
+
+
+def _update_intake(session: Session, written: pd.DataFrame, ids: dict) -> None:
+    """Intake columns an export carries (pressure, focus, flags, gender) update the client."""
+    columns = {"pressure": "pressure_preference", "focus_areas": "focus_areas",
+               "contraindications": "contraindications",
+               "gender_preference": "gender_preference"}
+    carried = [c for c in columns if written[c].notna().any()]
+    if not carried:
+        return
+    latest = written.dropna(subset=["client"]).drop_duplicates("client", keep="last")
+    table = Client.__table__
+    for column in carried:
+        values = latest.dropna(subset=[column])
+        if values.empty:
+            continue
+        text = values[column].astype(str)
+        if column == "contraindications":
+            text = text.str.lower().str.replace(r"\s*[,/|]\s*", ";", regex=True) \
+                .str.replace(" ", "_", regex=False)
+        elif column in ("pressure", "gender_preference"):
+            text = text.str.lower()
+        session.execute(
+            update(table).where(table.c.id == bindparam("client_id"))
+            .values({columns[column]: bindparam("value")}),
+            [{"client_id": ids[c], "value": v} for c, v in zip(values["client"], text,
+                                                                 strict=True)])
+
+
+def import_bookings(
+    engine: Engine, preview: BookingsPreview, *, username: str = "",
+    allowed_location_ids: Collection[int] | None = None, dry_run: bool = False,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Import a previewed export in one transaction; the counts document of DESIGN.md."""
+    say = progress or (lambda _f, _m: None)
+    with session_scope(engine, write=True) as session:
+        say(0.1, "comparing with the bookings already stored")
+        plan = plan_bookings(session, preview, allowed_location_ids=allowed_location_ids)
+        document = plan.counts()
+        if dry_run:
+            session.rollback()
+            return {"batch_id": None, **document}
+        say(0.3, "creating new locations, services and therapists")
+        locations, services, therapists = _create_missing(session, plan)
+        rows = plan.rows
+        written = rows[rows["outcome"].isin(["inserted", "updated"])].copy()
+        written["location_id"] = written["location_key"].map(locations)
+        written["service_id"] = written["service_key"].map(services)
+        written["therapist_id"] = written["therapist_key"].map(therapists)
+        say(0.4, "clients")
+        clients = _client_ids(session, written, written["location_id"])
+        batch = ImportBatch(
+            kind="bookings", file_name=preview.file_name[:255], sha256=preview.sha256,
+            username=username, imported_at=datetime.now(UTC),
+            location_id=int(written["location_id"].iloc[0])
+            if written["location_id"].nunique() == 1 else None,
+            rows=document["rows"], inserted=document["inserted"],
+            updated=document["updated"], unchanged=document["unchanged"],
+            duplicates=document["duplicates"], rejected=document["rejected"],
+            new_names=json.dumps({k: document[k] for k in
+                                  ("new_locations", "new_therapists", "new_services")}))
+        session.add(batch)
+        session.flush()
+        say(0.5, "writing bookings")
+        _write_bookings(session, written, clients, batch.id)
+        say(0.9, "recording rejected rows")
+        rejected = rows[rows["outcome"] == "rejected"]
+        if len(rejected):
+            session.execute(insert(ImportRejection.__table__), [
+                {"batch_id": batch.id, "row": int(r.row),
+                 "booking_ref": "" if pd.isna(r.booking_ref) else str(r.booking_ref)[:200],
+                 "reason": str(r.reason)[:500], "raw_line": "" if pd.isna(r.raw) else str(r.raw)}
+                for r in rejected.itertuples()])
+        bump_data_revision(session)
+        say(1.0, "done")
+        return {"batch_id": batch.id, **document}
+
+
+def _write_bookings(session: Session, written: pd.DataFrame, clients: dict,
+                    batch_id: int) -> None:
+    """Insert the new bookings and update the changed ones, in bulk."""
+    def record(r: Any) -> dict[str, Any]:
+        starts = pd.Timestamp(r.starts_at).to_pydatetime()
+        return {
+            "location_id": int(r.location_id), "service_id": int(r.service_id),
+            "client_id": clients.get(r.client) if not pd.isna(r.client) else None,
+            "starts_at": starts, "ends_at": starts + timedelta(minutes=int(r.duration_min)),
+            "duration_min": int(r.duration_min),
+            "price_cents": None if pd.isna(r.price_cents) else int(r.price_cents),
+            "status": str(r.status), "requested": bool(r.requested),
+            "import_batch_id": batch_id,
+        }
+
+    table = Booking.__table__
+    new = written[written["outcome"] == "inserted"]
+    inserts = []
+    for r in new.itertuples():
+        values = record(r)
+        values["external_ref"] = str(r.booking_ref)
+        values["therapist_id"] = None if pd.isna(r.therapist_id) else int(r.therapist_id)
+        inserts.append(values)
+    for chunk in _chunked(inserts, 20_000):
+        session.execute(insert(table), chunk)
+    changed = written[written["outcome"] == "updated"]
+    updates = []
+    for r in changed.itertuples():
+        values = record(r)
+        values["b_id"] = int(r.db_id)
+        # No therapist in the export keeps the one assigned here.
+        values["therapist_id"] = None if pd.isna(r.therapist_id) else int(r.therapist_id)
+        values["keep_therapist"] = values["therapist_id"] is None
+        updates.append(values)
+    if updates:
+        keep = [u for u in updates if u["keep_therapist"]]
+        replace = [u for u in updates if not u["keep_therapist"]]
+        columns = ("location_id", "service_id", "client_id", "starts_at", "ends_at",
+                   "duration_min", "price_cents", "status", "requested", "import_batch_id")
+        base = update(table).where(table.c.id == bindparam("b_id"))
+        if keep:
+            session.execute(base.values({c: bindparam(c) for c in columns}),
+                            [{k: u[k] for k in ("b_id", *columns)} for u in keep])
+        if replace:
+            session.execute(base.values({c: bindparam(c) for c in (*columns, "therapist_id")}),
+                            [{k: u[k] for k in ("b_id", *columns, "therapist_id")}
+                             for u in replace])

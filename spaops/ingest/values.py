@@ -1,0 +1,137 @@
+"""Vectorised parsing of export values: dates, times, durations, money, statuses, yes/no.
+
+Every parser takes a Series of text and returns parsed values with NA where a value
+does not parse, so the caller can name the row and the reason.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+STATUS_WORDS = {
+    "completed": "completed", "complete": "completed", "checked out": "completed",
+    "checkedout": "completed", "paid": "completed", "arrived": "completed",
+    "cancelled": "cancelled", "canceled": "cancelled", "late cancel": "cancelled",
+    "late cancelled": "cancelled", "late canceled": "cancelled",
+    "latecancelled": "cancelled", "latecanceled": "cancelled", "latecancel": "cancelled",
+    "no show": "no_show", "no-show": "no_show", "noshow": "no_show", "no_show": "no_show",
+    "missed": "no_show",
+    "booked": "booked", "confirmed": "booked", "scheduled": "booked", "pending": "booked",
+}
+YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False,
+          "false": False, "0": False}
+
+_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]+(?P<time>.+))?$"
+_SLASHED = r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})(?:[ ,T]+(?P<time>.+))?$"
+_TIME = (r"^(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?(?::(?P<s>\d{2})(?:\.\d+)?)?\s*"
+         r"(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?$")
+
+
+def clean(series: pd.Series) -> pd.Series:
+    """Strip whitespace; empty text becomes NA."""
+    text = series.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def split_date_time(series: pd.Series) -> pd.DataFrame:
+    """Split date(+time) text into year and two ambiguous day/month parts, and the time."""
+    text = clean(series)
+    iso = text.str.extract(_ISO)
+    slashed = text.str.extract(_SLASHED)
+    out = pd.DataFrame(index=series.index)
+    is_iso = iso["y"].notna()
+    out["iso"] = is_iso
+    out["y"] = iso["y"].where(is_iso, slashed["y"])
+    out["first"] = iso["m"].where(is_iso, slashed["a"])
+    out["second"] = iso["d"].where(is_iso, slashed["b"])
+    out["time"] = iso["time"].where(is_iso, slashed["time"])
+    return out
+
+
+def detect_day_first(parts: pd.DataFrame) -> bool:
+    """Day-first when any non-ISO first field exceeds 12; month-first otherwise."""
+    first = pd.to_numeric(parts.loc[~parts["iso"], "first"], errors="coerce")
+    return bool((first > 12).any())
+
+
+def build_dates(parts: pd.DataFrame, *, day_first: bool) -> pd.Series:
+    """Dates from split parts; NaT where the date does not exist (02/30/2026)."""
+    year = pd.to_numeric(parts["y"], errors="coerce")
+    year = year.where(year >= 100, year + 2000)
+    first = pd.to_numeric(parts["first"], errors="coerce")
+    second = pd.to_numeric(parts["second"], errors="coerce")
+    iso = parts["iso"]
+    if day_first:
+        month = first.where(iso, second)
+        day = second.where(iso, first)
+    else:
+        month, day = first, second
+    def text(part: pd.Series, width: int) -> pd.Series:
+        return part.astype("Int64").astype("string").str.zfill(width)
+
+    iso_text = text(year, 4) + "-" + text(month, 2) + "-" + text(day, 2)
+    return pd.to_datetime(iso_text, format="%Y-%m-%d", errors="coerce")
+
+
+def parse_times(series: pd.Series) -> pd.Series:
+    """Minutes after midnight from '14:30', '2:30 PM', '2:30pm', '2pm'; NA if unreadable."""
+    text = clean(series)
+    parts = text.str.extract(_TIME)
+    hour = pd.to_numeric(parts["h"], errors="coerce")
+    minute = pd.to_numeric(parts["mi"], errors="coerce")
+    ampm = parts["ampm"].str.lower().str.replace(r"[.\s]", "", regex=True)
+    has_ampm = ampm.notna()
+    # A bare number is a time only with am/pm ("2pm"); "14" alone is not a time.
+    minute = minute.where(minute.notna() | ~has_ampm, 0)
+    valid_12h = has_ampm & hour.between(1, 12)
+    afternoon = (ampm == "pm").fillna(False).astype(int) * 12
+    hour = hour.where(~has_ampm, (hour % 12) + afternoon)
+    ok = minute.between(0, 59) & hour.between(0, 23) & (valid_12h | ~has_ampm)
+    return (hour * 60 + minute).where(ok)
+
+
+def parse_durations(series: pd.Series) -> pd.Series:
+    """Minutes from '60', '60 min', '90 minutes', '1h', '1h 30m', '2h 35m', '1:30'."""
+    text = clean(series).str.lower()
+    plain = text.str.extract(r"^(\d+(?:\.\d+)?)\s*(?:m|min|mins|minute|minutes)?\.?$")[0]
+    hours = text.str.extract(
+        r"^(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)\.?\s*"
+        r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes)?\.?)?$")
+    clock = text.str.extract(r"^(?P<h>\d+):(?P<m>[0-5]\d)$")
+    minutes = pd.to_numeric(plain, errors="coerce")
+    from_hours = (pd.to_numeric(hours["h"], errors="coerce") * 60
+                  + pd.to_numeric(hours["m"], errors="coerce").fillna(0))
+    from_clock = (pd.to_numeric(clock["h"], errors="coerce") * 60
+                  + pd.to_numeric(clock["m"], errors="coerce"))
+    return minutes.fillna(from_hours).fillna(from_clock).round()
+
+
+def parse_money(series: pd.Series) -> pd.Series:
+    """Cents from '$1,234.50', '1234.5', 'USD 120', '120.00 USD', '120,50' (decimal comma)."""
+    text = clean(series).str.upper()
+    text = text.str.replace(r"(USD|US\$|\$)", "", regex=True).str.replace(" ", "", regex=False)
+    negative = text.str.match(r"^\(.*\)$") | text.str.startswith("-")
+    text = text.str.replace(r"[()\-+]", "", regex=True)
+    decimal_comma = text.str.match(r"^\d{1,3}(\.\d{3})*,\d{1,2}$")
+    text = text.mask(decimal_comma, text.str.replace(".", "", regex=False)
+                     .str.replace(",", ".", regex=False))
+    text = text.where(decimal_comma, text.str.replace(",", "", regex=False))
+    valid = text.str.match(r"^\d+(\.\d{1,2})?$")
+    value = pd.to_numeric(text.where(valid), errors="coerce")
+    cents = (value * 100).round()
+    return cents.where(~negative.fillna(False), -cents)
+
+
+def parse_statuses(series: pd.Series) -> pd.Series:
+    """Our status for each export status text; NA where unknown."""
+    text = clean(series).str.lower().str.replace(r"\s+", " ", regex=True)
+    return text.map(STATUS_WORDS).astype("string")
+
+
+def parse_yes_no(series: pd.Series) -> pd.Series:
+    """True/False from yes/no/true/false/y/n/1/0; NA where unknown."""
+    text = clean(series).str.lower()
+    answer = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    answer[text.isin([k for k, v in YES_NO.items() if v]).fillna(False)] = True
+    answer[text.isin([k for k, v in YES_NO.items() if not v]).fillna(False)] = False
+    return answer
