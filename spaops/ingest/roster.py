@@ -117,7 +117,7 @@ def _document(frame: pd.DataFrame, ref_column: str, new_locations: list[str],
 def _locations(session: Session, frame: pd.DataFrame,
                allowed: Collection[int] | None) -> tuple[dict[str, int], list[str]]:
     """Location ids by key, creating the unknown ones (owners only) for valid rows."""
-    known = {k: i for k, i in session.execute(select(Location.name_key, Location.id))}
+    known = dict(session.execute(select(Location.name_key, Location.id)))
     new: list[str] = []
     for name in frame.loc[frame["reason"].isna(), "location"]:
         key = name_key(name)
@@ -258,8 +258,8 @@ def import_shifts(engine: Engine, data: bytes, file_name: str = "shifts.csv", *,
     frame["ref"] = frame["therapist"] + " " + frame["date"] + " " + frame["start"]
     with session_scope(engine, write=True) as session:
         locations, new_locations = _locations(session, frame, allowed_location_ids)
-        therapists = {k: i for k, i in session.execute(
-            select(TherapistRow.name_key, TherapistRow.id))}
+        therapists = dict(session.execute(
+            select(TherapistRow.name_key, TherapistRow.id)))
         frame["outcome"] = None
         frame.loc[frame["reason"].notna(), "outcome"] = "rejected"
         frame["key"] = (frame["therapist"].map(name_key) + "|" + days.astype(str) + "|"

@@ -28,7 +28,7 @@ COMPARED = ("location", "service", "therapist", "client", "starts_at", "duration
 
 @dataclass
 class ImportPlan:
-    """What an import would do, row by row: outcome inserted/updated/unchanged/duplicate/rejected."""
+    """What an import would do, row by row (inserted/updated/unchanged/duplicate/rejected)."""
 
     rows: pd.DataFrame
     new_locations: list[str]
