@@ -111,7 +111,8 @@ def read_bookings_export(
         if name not in frame:
             frame[name] = pd.array([None] * len(frame), dtype="string")
     del parts
-    rows, detected, inferred, notes = _parse(frame, day_first, default_location, now)
+    rows, detected, inferred, notes = _parse(frame, set(mapping), day_first,
+                                             default_location, now)
     del frame
     _keep_raw_lines_of_rejected(rows, decoded)
     return BookingsPreview(
@@ -149,10 +150,10 @@ def _quoted(series: pd.Series) -> pd.Series:
     return "'" + series.fillna("").astype("string") + "'"
 
 
-def _parse(frame: pd.DataFrame, day_first: bool | None, default_location: str | None,
+def _parse(frame: pd.DataFrame, has: set[str], day_first: bool | None,
+           default_location: str | None,
            now: datetime | None) -> tuple[pd.DataFrame, bool, bool, list[str]]:
     notes: list[str] = []
-    has = set(frame.columns) - {"row", "n_fields", "raw"}
     width = int(frame.attrs["header_width"])
     if "start" in has and "date" in has:
         # A date column plus a time-like "start time" column (Vagaro-style).
