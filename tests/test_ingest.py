@@ -157,12 +157,12 @@ def test_reimport_changes_nothing_then_an_edit_updates(engine):
 
 def test_duplicates_last_valid_occurrence_wins(engine):
     data = (
-        "id,location,therapist,service,client,start,duration,price,status\n"
-        "D-1,Spa,Ann,Swedish 60,c1,2026-11-01 09:00,60,100,completed\n"
-        "D-1,Spa,Ann,Swedish 60,c1,2026-11-01 09:00,60,110,completed\n"
-        "D-2,Spa,Ann,Swedish 60,c2,2026-11-01 11:00,60,100,completed\n"
-        "D-1,Spa,Ann,Swedish 60,c1,2026-13-01 09:00,60,120,completed\n"
-    ).encode()
+        b"id,location,therapist,service,client,start,duration,price,status\n"
+        b"D-1,Spa,Ann,Swedish 60,c1,2026-11-01 09:00,60,100,completed\n"
+        b"D-1,Spa,Ann,Swedish 60,c1,2026-11-01 09:00,60,110,completed\n"
+        b"D-2,Spa,Ann,Swedish 60,c2,2026-11-01 11:00,60,100,completed\n"
+        b"D-1,Spa,Ann,Swedish 60,c1,2026-13-01 09:00,60,120,completed\n"
+    )
     document = _import(engine, data)
     assert (document["rows"], document["inserted"], document["duplicates"],
             document["rejected"]) == (4, 2, 1, 1)
@@ -213,10 +213,10 @@ def test_bad_rows_are_rejected_with_reasons_and_the_rest_imports(engine):
 
 def test_export_without_status_or_id_infers_and_still_deduplicates(engine):
     data = (
-        "location,therapist,service,client,date,time,duration\n"
-        "Spa,Ann,Swedish 60,c1,2026-11-19,09:00,60\n"
-        "Spa,Ann,Swedish 60,c2,2026-11-21,09:00,60\n"
-    ).encode()
+        b"location,therapist,service,client,date,time,duration\n"
+        b"Spa,Ann,Swedish 60,c1,2026-11-19,09:00,60\n"
+        b"Spa,Ann,Swedish 60,c2,2026-11-21,09:00,60\n"
+    )
     preview = read_bookings_export(data, "cal.csv", now=datetime(2026, 11, 20, 12))
     assert preview.status_inferred and any("no status column" in n for n in preview.notes)
     assert preview.rows["status"].tolist() == ["completed", "booked"]
@@ -251,11 +251,11 @@ def test_files_that_are_not_booking_exports_are_refused_whole(data, message):
 
 
 def test_hostile_text_is_stored_verbatim_and_defused_on_export(engine):
-    data = ('id,location,service,client,start,duration,price,status\n'
-            'X-1,Spa,"=HYPERLINK(""http://evil"")",<script>alert(1)</script>,'
-            '2026-11-01 09:00,60,100,completed\n'
-            "X-2,Spa,Swedish'; DROP TABLE booking;--,c,2026-11-01 11:00,60,100,completed\n"
-            ).encode()
+    data = (b'id,location,service,client,start,duration,price,status\n'
+            b'X-1,Spa,"=HYPERLINK(""http://evil"")",<script>alert(1)</script>,'
+            b'2026-11-01 09:00,60,100,completed\n'
+            b"X-2,Spa,Swedish'; DROP TABLE booking;--,c,2026-11-01 11:00,60,100,completed\n"
+            )
     document = _import(engine, data)
     assert document["inserted"] == 2
     with Session(engine) as s:
@@ -274,10 +274,10 @@ def test_staff_cannot_import_into_another_location(engine):
     with Session(engine) as s:
         harbor = s.scalars(select(Location)).one().id
     data = (
-        "id,location,service,start,duration,price,status\n"
-        "S-1,Harbor Day Spa,Swedish Massage 60,2026-11-01 09:00,60,100,completed\n"
-        "S-2,Elsewhere Spa,Swedish Massage 60,2026-11-01 09:00,60,100,completed\n"
-    ).encode()
+        b"id,location,service,start,duration,price,status\n"
+        b"S-1,Harbor Day Spa,Swedish Massage 60,2026-11-01 09:00,60,100,completed\n"
+        b"S-2,Elsewhere Spa,Swedish Massage 60,2026-11-01 09:00,60,100,completed\n"
+    )
     document = _import(engine, data, allowed_location_ids=[harbor])
     assert document["inserted"] == 1
     assert document["rejections"] == [{"row": 3, "booking_ref": "S-2", "reason":
