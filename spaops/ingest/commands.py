@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,14 @@ def cmd_import_bookings(args: argparse.Namespace) -> int:
     preview = read_bookings_export(data, Path(args.file).name, day_first=args.day_first,
                                    default_location=args.location)
     engine = open_engine(args)
-    document = import_bookings(engine, preview, username="cli", dry_run=args.dry_run)
+    document = import_bookings(engine, preview, username="cli", dry_run=args.dry_run,
+                               progress=_progress if preview.total_rows >= 10_000 else None)
     return _report(args, document)
+
+
+def _progress(fraction: float, message: str) -> None:
+    """Long imports say how far they are, on stderr (stdout stays one JSON document)."""
+    print(f"import: {fraction:4.0%} {message}", file=sys.stderr, flush=True)
 
 
 def cmd_import_shifts(args: argparse.Namespace) -> int:

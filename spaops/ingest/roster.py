@@ -117,7 +117,7 @@ def _document(frame: pd.DataFrame, ref_column: str, new_locations: list[str],
 def _locations(session: Session, frame: pd.DataFrame,
                allowed: Collection[int] | None) -> tuple[dict[str, int], list[str]]:
     """Location ids by key, creating the unknown ones (owners only) for valid rows."""
-    known = dict(session.execute(select(Location.name_key, Location.id)))
+    known = dict(session.execute(select(Location.name_key, Location.id)).all())
     new: list[str] = []
     for name in frame.loc[frame["reason"].isna(), "location"]:
         key = name_key(name)
@@ -259,7 +259,7 @@ def import_shifts(engine: Engine, data: bytes, file_name: str = "shifts.csv", *,
     with session_scope(engine, write=True) as session:
         locations, new_locations = _locations(session, frame, allowed_location_ids)
         therapists = dict(session.execute(
-            select(TherapistRow.name_key, TherapistRow.id)))
+            select(TherapistRow.name_key, TherapistRow.id)).all())
         frame["outcome"] = None
         frame.loc[frame["reason"].notna(), "outcome"] = "rejected"
         frame["key"] = (frame["therapist"].map(name_key) + "|" + days.astype(str) + "|"
