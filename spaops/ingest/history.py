@@ -1,0 +1,45 @@
+"""The history of imports, as each person may see it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+
+import pandas as pd
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from models import ImportBatch, ImportRejection, Location
+
+
+def import_history(session: Session, *, location_ids: Collection[int] | None = None,
+                   username: str | None = None, limit: int = 100) -> pd.DataFrame:
+    """Recent import batches with their counts; scoped to locations and/or one uploader."""
+    batch, loc = ImportBatch.__table__, Location.__table__
+    stmt = (select(batch.c.id.label("batch"), batch.c.imported_at, batch.c.kind,
+                   batch.c.file_name, batch.c.username, loc.c.name.label("location"),
+                   batch.c.rows, batch.c.inserted, batch.c.updated, batch.c.unchanged,
+                   batch.c.duplicates, batch.c.rejected, batch.c.new_names)
+            .select_from(batch.outerjoin(loc, loc.c.id == batch.c.location_id))
+            .order_by(batch.c.id.desc()).limit(limit))
+    if username is not None:
+        stmt = stmt.where(batch.c.username == username)
+    if location_ids is not None:
+        # Batches spanning several locations stay visible to the person who uploaded them.
+        own = batch.c.username == (username or "")
+        stmt = stmt.where(or_(batch.c.location_id.in_(sorted(location_ids)), own))
+    frame = pd.DataFrame(session.execute(stmt).mappings().all())
+    if frame.empty:
+        return frame
+    frame["new_names"] = frame["new_names"].map(
+        lambda text: ", ".join(n for names in json.loads(text).values() for n in names))
+    return frame
+
+
+def batch_rejections(session: Session, batch_id: int) -> pd.DataFrame:
+    """The rows one batch rejected, with reasons and raw lines."""
+    table = ImportRejection.__table__
+    stmt = (select(table.c.row, table.c.booking_ref, table.c.reason, table.c.raw_line)
+            .where(table.c.batch_id == batch_id).order_by(table.c.row))
+    return pd.DataFrame(session.execute(stmt).mappings().all(),
+                        columns=["row", "booking_ref", "reason", "raw_line"])
