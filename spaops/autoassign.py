@@ -227,11 +227,20 @@ def autoassign_day(engine: Engine, location_name: str, day: date, *, username: s
     with session_scope(engine) as session:
         plan = plan_day(session, location_name, day, allowed_location_ids=allowed_location_ids)
     if apply:
-        for ref, therapist, _score_ in list(plan.assignments):
-            try:
-                assign_therapist(engine, ref, therapist, username=username, method="auto",
-                                 allowed_location_ids=allowed_location_ids)
-            except RuleRefusal as exc:  # someone else changed the day meanwhile
-                plan.assignments.remove((ref, therapist, _score_))
-                plan.unplaced.append((ref, str(exc)))
+        apply_plan(engine, plan, username=username, allowed_location_ids=allowed_location_ids)
+    return plan
+
+
+def apply_plan(engine: Engine, plan: DayPlan, *, username: str,
+               allowed_location_ids: Collection[int] | None = None) -> DayPlan:
+    """Assign a previewed plan; each assignment is re-checked, refusals become unplaced."""
+    for entry in list(plan.assignments):
+        ref, therapist, _score = entry
+        try:
+            assign_therapist(engine, ref, therapist, username=username, method="auto",
+                             allowed_location_ids=allowed_location_ids)
+        except RuleRefusal as exc:  # someone changed the day since the preview
+            plan.assignments.remove(entry)
+            plan.total_score -= _score
+            plan.unplaced.append((ref, str(exc)))
     return plan
