@@ -1,0 +1,112 @@
+"""Import speed against the floor (csv module + sqlite3 executemany), and 1M-row peak memory.
+
+Prints figures; asserts nothing. Run: .venv/bin/python bench/import_bench.py [--rows N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HEADER = ["Appointment #", "Location", "Staff Member", "Service Name", "Client Name",
+          "Date & Time", "Duration (min)", "Price", "Status", "Email"]
+SERVICES = ["Swedish Massage 60", "Deep Tissue Massage 90", "Hot Stone Massage", "Reflexology"]
+
+
+def write_export(path: Path, rows: int) -> None:
+    """A Mindbody-shaped export with realistic messiness (12-hour times, dollars)."""
+    rng = random.Random(1)
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            hour = rng.randint(9, 19)
+            writer.writerow([
+                f"BN-{i}", rng.choice(["Harbor Day Spa", "Maple Grove Spa"]),
+                f"Therapist {rng.randint(1, 60)}", rng.choice(SERVICES), f"Client {i % 40000}",
+                f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/2026 "
+                f"{(hour - 1) % 12 + 1}:{rng.choice(['00', '30'])} "
+                f"{'PM' if hour >= 12 else 'AM'}",
+                rng.choice(["60", "90 min", "1h 30m"]), f"${rng.randint(60, 180)}.00",
+                rng.choice(["Completed", "Checked Out", "No Show", "Cancelled", "Confirmed"]),
+                f"c{i}@example.com"])
+
+
+def floor_rows_per_second(path: Path, db: Path) -> float:
+    """The floor: parse with csv, insert tuples with sqlite3 executemany into a bare table."""
+    began = time.perf_counter()
+    connection = sqlite3.connect(db)
+    connection.execute("CREATE TABLE bare (ref TEXT, location TEXT, staff TEXT, service TEXT, "
+                       "client TEXT, start TEXT, duration TEXT, price TEXT, status TEXT)")
+    with path.open(newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        connection.executemany("INSERT INTO bare VALUES (?,?,?,?,?,?,?,?,?)",
+                               (row[:9] for row in reader))
+    connection.commit()
+    connection.close()
+    rows = sum(1 for _ in path.open()) - 1
+    return rows / (time.perf_counter() - began)
+
+
+def ours_rows_per_second(path: Path, db: Path) -> float:
+    """Spa Ops: detect, validate, plan and upsert into the real schema in one transaction."""
+    from spaops.db import make_engine, upgrade_schema
+    from spaops.ingest import import_bookings, read_bookings_export
+
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade_schema(engine)
+    began = time.perf_counter()
+    preview = read_bookings_export(path.read_bytes(), path.name)
+    document = import_bookings(engine, preview, username="bench")
+    seconds = time.perf_counter() - began
+    assert document["inserted"] + document["rejected"] + document["duplicates"] == document["rows"]
+    return document["rows"] / seconds
+
+
+def peak_memory_mb(path: Path, db: Path) -> tuple[float, float]:
+    """Peak RSS of a `spaops import bookings` process, and its wall time."""
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "spaops.cli", "import", "bookings", str(path),
+                    "--db", f"sqlite:///{db}", "--json"], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - began
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, seconds
+
+
+def main() -> None:
+    """Print rows per second against the floor, and the 1M-row peak memory."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        export = folder / "export.csv"
+        write_export(export, args.rows)
+        floor = floor_rows_per_second(export, folder / "floor.db")
+        ours = ours_rows_per_second(export, folder / "ours.db")
+        print(f"import of {args.rows:,} rows: {ours:,.0f} rows/s; floor (csv + sqlite3 "
+              f"executemany) {floor:,.0f} rows/s; floor/ours = {floor / ours:.1f}x "
+              f"(target <= 5x)")
+        if args.big:
+            big = folder / "big.csv"
+            write_export(big, args.big)
+            peak, seconds = peak_memory_mb(big, folder / "big.db")
+            print(f"import of {args.big:,} rows: peak memory {peak:,.0f} MB "
+                  f"(target < 600 MB), {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

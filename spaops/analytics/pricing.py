@@ -1,0 +1,80 @@
+"""Prices per 60 minutes against the market band of each location's tier."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+from models import TIERS, Booking, Location, MarketBand, Service
+from spaops.analytics.kpis import Period, in_scope
+from spaops.auth import NotAllowed, Viewer
+from spaops.revision import bump_data_revision
+
+
+def price_bands(session: Session, period: Period, *,
+                location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Per location and massage service: price per 60 min, band, counts and the gap."""
+    b, s, loc, band = (Booking.__table__, Service.__table__, Location.__table__,
+                       MarketBand.__table__)
+    begin, end = period.bounds()
+    below = b.c.price_cents * 60 < band.c.low * 100 * b.c.duration_min
+    above = b.c.price_cents * 60 > band.c.high * 100 * b.c.duration_min
+    stmt = (
+        select(loc.c.name.label("location"), loc.c.tier, s.c.name.label("service"),
+               s.c.category, band.c.low, band.c.high, band.c.source,
+               func.count().label("completed"),
+               (func.avg(b.c.price_cents * 60.0 / b.c.duration_min) / 100).label("price_60"),
+               func.sum(case((below, 1), else_=0)).label("below_band"),
+               func.sum(case((and_(~below, ~above), 1), else_=0)).label("within_band"),
+               func.sum(case((above, 1), else_=0)).label("above_band"),
+               func.sum(case((below, band.c.low * 100.0 * b.c.duration_min / 60.0
+                              - b.c.price_cents), else_=0)).label("gap_cents"))
+        .select_from(b.join(s, s.c.id == b.c.service_id)
+                     .join(loc, loc.c.id == b.c.location_id)
+                     .join(band, and_(band.c.tier == loc.c.tier,
+                                      band.c.category == s.c.category)))
+        .where(b.c.status == "completed", b.c.price_cents.isnot(None),
+               s.c.category.in_(("therapeutic", "relaxation")),
+               b.c.starts_at >= begin, b.c.starts_at < end,
+               in_scope(b.c.location_id, location_ids))
+        .group_by(loc.c.name, loc.c.tier, s.c.name, s.c.category, band.c.low, band.c.high,
+                  band.c.source)
+        .order_by(loc.c.name, s.c.name))
+    frame = pd.DataFrame(session.execute(stmt).mappings().all(),
+                         columns=["location", "tier", "service", "category", "low", "high",
+                                  "source", "completed", "price_60", "below_band",
+                                  "within_band", "above_band", "gap_cents"])
+    frame["price_60"] = pd.to_numeric(frame["price_60"]).astype(float).round(2)
+    frame["below_band_gap"] = (pd.to_numeric(frame["gap_cents"]).astype(float) / 100).round(2)
+    return frame.drop(columns="gap_cents")
+
+
+def market_bands(session: Session) -> pd.DataFrame:
+    """The band table: tier, category, low, high, where each row came from."""
+    band = MarketBand.__table__
+    return pd.DataFrame(session.execute(
+        select(band.c.tier, band.c.category, band.c.low, band.c.high, band.c.source)
+        .order_by(band.c.tier, band.c.category)).mappings().all(),
+        columns=["tier", "category", "low", "high", "source"])
+
+
+def save_market_band(session: Session, tier: str, category: str, low: float, high: float,
+                     source: str, *, viewer: Viewer) -> None:
+    """Create or change one band row (owners only; the caller commits)."""
+    if not viewer.is_owner:
+        raise NotAllowed("only an owner can edit market bands")
+    if tier not in TIERS or category not in ("therapeutic", "relaxation"):
+        raise ValueError(f"no band for tier {tier!r} and category {category!r}")
+    if not (0 < low <= high):
+        raise ValueError(f"a band needs 0 < low <= high (got {low} - {high})")
+    if not source.strip():
+        raise ValueError("say where the band comes from (source)")
+    row = session.scalars(select(MarketBand).where(MarketBand.tier == tier,
+                                                   MarketBand.category == category)).first()
+    row = row or MarketBand(tier=tier, category=category, low=low, high=high)
+    row.low, row.high, row.source = float(low), float(high), source.strip()
+    session.add(row)
+    bump_data_revision(session)

@@ -1,0 +1,192 @@
+"""Therapist and room utilisation: booked hands-on minutes against scheduled time."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from models import Booking, Location, Shift, Therapist
+from spaops.analytics.kpis import Period, in_scope, kpi_sums
+from spaops.analytics.sqlfuncs import day_of, hour_of, minutes_between, week_start, weekday_of
+
+HOLDS_TIME = ("booked", "completed", "no_show")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def band_status(utilisation: float | None, low: float, high: float, burnout: float) -> str:
+    """Where a utilisation sits against the target band."""
+    if utilisation is None or pd.isna(utilisation):
+        return "no shifts"
+    if utilisation > burnout:
+        return "burnout risk"
+    if utilisation > high:
+        return "above band"
+    if utilisation < low:
+        return "idle time"
+    return "in band"
+
+
+def therapist_utilisation(session: Session, period: Period, *,
+                          location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Booked and scheduled minutes per therapist over the period, in scope."""
+    b, sh, th, loc = (Booking.__table__, Shift.__table__, Therapist.__table__,
+                      Location.__table__)
+    begin, end = period.bounds()
+    booked = pd.DataFrame(session.execute(
+        select(b.c.therapist_id, func.sum(b.c.duration_min).label("booked_minutes"),
+               func.sum(func.coalesce(b.c.price_cents, 0)).filter(b.c.status == "completed")
+               .label("revenue_cents"),
+               func.count().filter(b.c.status == "completed").label("completed"))
+        .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
+               b.c.starts_at >= begin, b.c.starts_at < end, in_scope(b.c.location_id,
+                                                                     location_ids))
+        .group_by(b.c.therapist_id)).mappings().all(),
+        columns=["therapist_id", "booked_minutes", "revenue_cents", "completed"])
+    scheduled = pd.DataFrame(session.execute(
+        select(sh.c.therapist_id,
+               func.sum(minutes_between(sh.c.start_time, sh.c.end_time))
+               .label("scheduled_minutes"))
+        .where(sh.c.shift_date >= period.start, sh.c.shift_date <= period.end,
+               in_scope(sh.c.location_id, location_ids))
+        .group_by(sh.c.therapist_id)).mappings().all(),
+        columns=["therapist_id", "scheduled_minutes"])
+    names = pd.DataFrame(session.execute(
+        select(th.c.id.label("therapist_id"), th.c.name.label("therapist"),
+               loc.c.name.label("home_location"))
+        .outerjoin(loc, loc.c.id == th.c.home_location_id)).mappings().all(),
+        columns=["therapist_id", "therapist", "home_location"])
+    frame = booked.merge(scheduled, on="therapist_id", how="outer")
+    frame = frame.merge(names, on="therapist_id", how="left")
+    for column in ("booked_minutes", "scheduled_minutes", "revenue_cents", "completed"):
+        frame[column] = pd.to_numeric(frame[column]).fillna(0)
+    frame["scheduled_minutes"] = frame["scheduled_minutes"].round().astype(int)
+    frame["booked_minutes"] = frame["booked_minutes"].astype(int)
+    frame["revenue"] = frame["revenue_cents"] / 100
+    frame["utilisation"] = (frame["booked_minutes"] / frame["scheduled_minutes"]
+                            .where(frame["scheduled_minutes"] > 0)).round(4)
+    return frame.drop(columns="revenue_cents").sort_values("therapist").reset_index(drop=True)
+
+
+def room_utilisation(session: Session, period: Period, *,
+                     location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Room utilisation and RevPATH per location: sold minutes over rooms x opening time."""
+    sums = kpi_sums(session, period, location_ids=location_ids)
+    loc = Location.__table__
+    settings = pd.DataFrame(session.execute(
+        select(loc.c.id.label("location_id"), loc.c.rooms, loc.c.opens_at, loc.c.closes_at)
+        .where(in_scope(loc.c.id, location_ids))).mappings().all(),
+        columns=["location_id", "rooms", "opens_at", "closes_at"])
+    frame = sums[["location_id", "location", "booked_minutes", "revenue_cents"]].merge(
+        settings, on="location_id")
+    day = datetime(2000, 1, 1)
+    frame["opening_minutes"] = [
+        (datetime.combine(day, c) - datetime.combine(day, o)).total_seconds() / 60
+        for o, c in zip(frame["opens_at"], frame["closes_at"], strict=True)]
+    available = frame["rooms"] * frame["opening_minutes"] * period.days
+    frame["available_room_hours"] = (available / 60).round(1)
+    frame["room_utilisation"] = (frame["booked_minutes"] / available.where(available > 0)
+                                 ).round(4)
+    frame["revpath"] = (frame["revenue_cents"] / 100 / (available / 60).where(available > 0)
+                        ).round(2)
+    frame["revenue"] = frame["revenue_cents"] / 100
+    return frame[["location_id", "location", "rooms", "opening_minutes", "booked_minutes",
+                  "available_room_hours", "room_utilisation", "revenue", "revpath"]]
+
+
+def weekly_utilisation(session: Session, period: Period, *,
+                       location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Booked over scheduled minutes per location and week (Monday)."""
+    b, sh, loc = Booking.__table__, Shift.__table__, Location.__table__
+    begin, end = period.bounds()
+    week_b = week_start(b.c.starts_at).label("week")
+    booked = pd.DataFrame(session.execute(
+        select(loc.c.name.label("location"), week_b,
+               func.sum(b.c.duration_min).label("booked_minutes"))
+        .join(loc, loc.c.id == b.c.location_id)
+        .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
+               b.c.starts_at >= begin, b.c.starts_at < end,
+               in_scope(b.c.location_id, location_ids))
+        .group_by(loc.c.name, week_b)).mappings().all(),
+        columns=["location", "week", "booked_minutes"])
+    week_s = week_start(sh.c.shift_date).label("week")
+    scheduled = pd.DataFrame(session.execute(
+        select(loc.c.name.label("location"), week_s,
+               func.sum(minutes_between(sh.c.start_time, sh.c.end_time))
+               .label("scheduled_minutes"))
+        .join(loc, loc.c.id == sh.c.location_id)
+        .where(sh.c.shift_date >= period.start, sh.c.shift_date <= period.end,
+               in_scope(sh.c.location_id, location_ids))
+        .group_by(loc.c.name, week_s)).mappings().all(),
+        columns=["location", "week", "scheduled_minutes"])
+    for frame in (booked, scheduled):
+        frame["week"] = pd.to_datetime(frame["week"])
+    frame = booked.merge(scheduled, on=["location", "week"], how="outer").fillna(0)
+    frame["scheduled_minutes"] = pd.to_numeric(frame["scheduled_minutes"]).round().astype(int)
+    frame["utilisation"] = (frame["booked_minutes"] / frame["scheduled_minutes"]
+                            .where(frame["scheduled_minutes"] > 0)).astype(float).round(4)
+    return frame.sort_values(["location", "week"]).reset_index(drop=True)
+
+
+def weekday_hour_grid(session: Session, period: Period, *,
+                      location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Booked vs scheduled minutes by weekday and hour (a booking counts at its start hour)."""
+    b, sh = Booking.__table__, Shift.__table__
+    begin, end = period.bounds()
+    weekday, hour = weekday_of(b.c.starts_at).label("weekday"), hour_of(b.c.starts_at)
+    booked = pd.DataFrame(session.execute(
+        select(weekday, hour.label("hour"), func.sum(b.c.duration_min).label("booked_minutes"))
+        .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
+               b.c.starts_at >= begin, b.c.starts_at < end,
+               in_scope(b.c.location_id, location_ids))
+        .group_by(weekday, hour)).mappings().all(),
+        columns=["weekday", "hour", "booked_minutes"])
+    shift_weekday = weekday_of(sh.c.shift_date).label("weekday")
+    shapes = session.execute(
+        select(shift_weekday, sh.c.start_time, sh.c.end_time, func.count().label("n"))
+        .where(sh.c.shift_date >= period.start, sh.c.shift_date <= period.end,
+               in_scope(sh.c.location_id, location_ids))
+        .group_by(shift_weekday, sh.c.start_time, sh.c.end_time)).all()
+    scheduled: dict[tuple[int, int], float] = {}
+    for wd, start, finish, n in shapes:
+        cursor = datetime.combine(datetime(2000, 1, 3).date(), start)
+        stop = datetime.combine(cursor.date(), finish)
+        while cursor < stop:
+            next_hour = (cursor + timedelta(hours=1)).replace(minute=0, second=0)
+            minutes = (min(next_hour, stop) - cursor).total_seconds() / 60
+            scheduled[(int(wd), cursor.hour)] = scheduled.get((int(wd), cursor.hour), 0) \
+                + minutes * n
+            cursor = next_hour
+    grid = pd.DataFrame([(wd, h) for wd in range(7) for h in range(24)],
+                        columns=["weekday", "hour"])
+    grid = grid.merge(booked.astype({"weekday": int, "hour": int}), how="left",
+                      on=["weekday", "hour"])
+    grid["booked_minutes"] = pd.to_numeric(grid["booked_minutes"]).fillna(0)
+    grid["scheduled_minutes"] = [scheduled.get((wd, h), 0.0)
+                                 for wd, h in zip(grid["weekday"], grid["hour"], strict=True)]
+    grid["utilisation"] = (grid["booked_minutes"] / grid["scheduled_minutes"]
+                           .where(grid["scheduled_minutes"] > 0)).round(4)
+    grid["day"] = grid["weekday"].map(dict(enumerate(WEEKDAYS)))
+    return grid
+
+
+def hands_on_per_day(session: Session, period: Period, *,
+                     location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Hands-on minutes per therapist per day (the daily cap is measured against this)."""
+    b, th = Booking.__table__, Therapist.__table__
+    begin, end = period.bounds()
+    day = day_of(b.c.starts_at).label("day")
+    frame = pd.DataFrame(session.execute(
+        select(th.c.name.label("therapist"), day,
+               func.sum(b.c.duration_min).label("minutes"))
+        .join(th, th.c.id == b.c.therapist_id)
+        .where(b.c.status.in_(HOLDS_TIME), b.c.starts_at >= begin, b.c.starts_at < end,
+               in_scope(b.c.location_id, location_ids))
+        .group_by(th.c.name, day)).mappings().all(), columns=["therapist", "day", "minutes"])
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame.sort_values(["day", "therapist"]).reset_index(drop=True)
+
+
