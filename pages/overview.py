@@ -1,7 +1,10 @@
 """Overview: the chain's headline figures, each location, and the weekly revenue trend."""
 
+from datetime import date
+
 import streamlit as st
 
+from spaops.analytics.alerts import owner_alerts
 from spaops.analytics.kpis import FORMULAS, chain_figures, kpi_sums, kpi_table, weekly_revenue
 from spaops.figures.overview import weekly_revenue_figure
 from ui.auth import require_page
@@ -33,6 +36,14 @@ cards[2].metric("Utilisation", percent(now["utilisation"]),
 cards[3].metric("Therapeutic share", percent(now["therapeutic_share"]),
                 delta_text(now["therapeutic_share"], before["therapeutic_share"], as_points=True),
                 help=FORMULAS["therapeutic_share"])
+
+alerts = load(owner_alerts, period, date.today(), location_ids=scope)
+with st.expander(f"Alerts ({len(alerts)})", expanded=bool(alerts), icon=":material/notifications:"):
+    if not alerts:
+        st.success("Nothing needs attention: licenses valid, utilisation in band, prices "
+                   "within their market bands.")
+    for alert in alerts:
+        (st.error if alert.severity == "error" else st.warning)(alert.message)
 
 st.subheader("Locations")
 table = load(kpi_table, period, location_ids=scope)

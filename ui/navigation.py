@@ -9,6 +9,9 @@ from spaops.auth import PAGES_BY_ROLE
 # key -> (file relative to app.py, title, icon), in sidebar order.
 PAGES: dict[str, tuple[str, str, str]] = {
     "overview": ("pages/overview.py", "Overview", ":material/dashboard:"),
+    "utilisation": ("pages/utilisation.py", "Utilisation", ":material/schedule:"),
+    "service_mix": ("pages/service_mix.py", "Service mix", ":material/donut_small:"),
+    "pricing": ("pages/pricing.py", "Pricing", ":material/sell:"),
     "assign": ("pages/assign.py", "Assign", ":material/assignment_ind:"),
     "import": ("pages/import_bookings.py", "Import", ":material/upload_file:"),
 }

@@ -1,0 +1,78 @@
+"""Utilisation: therapists and locations against the target band, busy hours, rooms."""
+
+import streamlit as st
+
+from spaops.analytics.kpis import FORMULAS, kpi_table
+from spaops.analytics.utilisation import (
+    band_status,
+    room_utilisation,
+    therapist_utilisation,
+    weekday_hour_grid,
+    weekly_utilisation,
+)
+from spaops.figures.utilisation import (
+    room_figure,
+    utilisation_bars,
+    weekday_hour_heatmap,
+    weekly_utilisation_figure,
+)
+from spaops.settings import load_settings
+from ui.auth import require_page
+from ui.data import load
+from ui.filters import sidebar_filters
+from ui.widgets import download_csv, empty_state, percent
+
+viewer = require_page("utilisation")
+filters = sidebar_filters(viewer)
+period, scope = filters.period, filters.location_ids
+settings = load(load_settings)
+low, high = settings["utilisation_target_low"], settings["utilisation_target_high"]
+burnout = settings["utilisation_burnout"]
+
+st.title("Utilisation")
+st.caption(f"Target band {low:.0%}-{high:.0%}; above {burnout:.0%} is a burnout and quality "
+           "risk, below the band is paid idle time. " + FORMULAS["utilisation"])
+
+locations = load(kpi_table, period, location_ids=scope)
+if locations["scheduled_minutes"].sum() == 0:
+    empty_state("No shifts in this period for these locations: import shifts first.")
+    st.stop()
+cards = st.columns(len(locations) or 1)
+for card, row in zip(cards, locations.itertuples(), strict=False):
+    card.metric(row.location, percent(row.utilisation),
+                band_status(row.utilisation, low, high, burnout), delta_color="off",
+                help=FORMULAS["utilisation"])
+st.plotly_chart(utilisation_bars(locations, "location", low, high, burnout,
+                                 "Locations against the target band"),
+                width="stretch", key="util_locations")
+
+therapists = load(therapist_utilisation, period, location_ids=scope)
+therapists = therapists[therapists["scheduled_minutes"] > 0]
+therapists["status"] = [band_status(u, low, high, burnout) for u in therapists["utilisation"]]
+st.subheader("Therapists")
+st.plotly_chart(utilisation_bars(therapists, "therapist", low, high, burnout,
+                                 "Therapists against the target band"),
+                width="stretch", key="util_therapists")
+st.dataframe(therapists.drop(columns=["therapist_id"]), hide_index=True, width="stretch",
+             column_config={"utilisation": st.column_config.NumberColumn(format="percent"),
+                            "revenue": st.column_config.NumberColumn(format="dollar")})
+download_csv(therapists, "therapist_utilisation.csv", key="dl_util_therapists")
+
+st.subheader("Busy hours")
+st.plotly_chart(weekday_hour_heatmap(load(weekday_hour_grid, period, location_ids=scope)),
+                width="stretch", key="util_heatmap")
+weekly = load(weekly_utilisation, period, location_ids=scope)
+st.plotly_chart(weekly_utilisation_figure(weekly, low, high), width="stretch",
+                key="util_weekly")
+
+st.subheader("Treatment rooms")
+st.caption("Room utilisation = booked treatment minutes / (rooms x opening minutes x days). "
+           "RevPATH = completed revenue / (rooms x opening hours x days) = room utilisation x "
+           "average rate per treatment hour. Typical spas see 40-60%.")
+rooms = load(room_utilisation, period, location_ids=scope)
+st.plotly_chart(room_figure(rooms), width="stretch", key="util_rooms")
+st.dataframe(rooms.drop(columns=["location_id"]), hide_index=True, width="stretch",
+             column_config={"room_utilisation": st.column_config.NumberColumn(
+                 format="percent"), "revpath": st.column_config.NumberColumn(
+                 "RevPATH", format="dollar")})
+download_csv(rooms, "room_utilisation.csv", key="dl_util_rooms")

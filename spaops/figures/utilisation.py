@@ -1,0 +1,69 @@
+"""Figures of the Utilisation page."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from spaops.figures.palette import BAND_FILL, BAND_LINE, LAYOUT, NEUTRAL, WARNING
+
+
+def utilisation_bars(frame: pd.DataFrame, label: str, low: float, high: float,
+                     burnout: float, title: str) -> go.Figure:
+    """Horizontal utilisation bars against the shaded target band; burnout in vermillion."""
+    colors = [WARNING if (u or 0) > burnout else NEUTRAL for u in frame["utilisation"]]
+    figure = go.Figure(go.Bar(
+        x=frame["utilisation"], y=frame[label], orientation="h", marker_color=colors,
+        name="Utilisation", hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
+    figure.add_vrect(x0=low, x1=high, fillcolor=BAND_FILL, line_width=0,
+                     annotation_text="target band", annotation_position="top left")
+    figure.add_vline(x=burnout, line_dash="dash", line_color=WARNING,
+                     annotation_text="burnout risk", annotation_position="top right")
+    figure.update_layout(**LAYOUT, title=title, xaxis_title="Utilisation (booked / scheduled)",
+                         yaxis_title=label.replace("_", " ").capitalize(),
+                         xaxis_tickformat=".0%", height=max(300, 28 * len(frame) + 140))
+    return figure
+
+
+def weekday_hour_heatmap(grid: pd.DataFrame) -> go.Figure:
+    """Booked over scheduled minutes by weekday and hour (blank where nobody is on shift)."""
+    shown = grid[grid["scheduled_minutes"] > 0]
+    hours = sorted(shown["hour"].unique()) if len(shown) else list(range(9, 21))
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    matrix = grid.pivot_table(index="day", columns="hour", values="utilisation",
+                              aggfunc="first").reindex(index=days, columns=hours)
+    figure = go.Figure(go.Heatmap(
+        z=matrix.values, x=[f"{h:02d}:00" for h in hours], y=days, colorscale="Cividis",
+        zmin=0, zmax=1, colorbar={"title": "Utilisation", "tickformat": ".0%"},
+        hovertemplate="%{y} %{x}: %{z:.0%}<extra></extra>"))
+    figure.update_layout(**LAYOUT, title="When the hands are busy: booked / scheduled",
+                         xaxis_title="Hour of day", yaxis_title="Weekday")
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+def weekly_utilisation_figure(weekly: pd.DataFrame, low: float, high: float) -> go.Figure:
+    """Utilisation per week, one line per location, over the target band."""
+    figure = go.Figure()
+    for location, part in weekly.groupby("location"):
+        figure.add_trace(go.Scatter(x=part["week"], y=part["utilisation"], mode="lines+markers",
+                                    name=str(location)))
+    figure.add_hrect(y0=low, y1=high, fillcolor=BAND_FILL, line_width=0,
+                     line_color=BAND_LINE)
+    figure.update_layout(**LAYOUT, title="Weekly utilisation", xaxis_title="Week starting",
+                         yaxis_title="Utilisation", yaxis_tickformat=".0%")
+    return figure
+
+
+def room_figure(rooms: pd.DataFrame) -> go.Figure:
+    """Room utilisation per location, with RevPATH in the hover and as text."""
+    figure = go.Figure(go.Bar(
+        x=rooms["location"], y=rooms["room_utilisation"], marker_color=NEUTRAL,
+        name="Room utilisation",
+        text=[f"RevPATH ${v:,.0f}" if pd.notna(v) else "" for v in rooms["revpath"]],
+        textposition="outside",
+        hovertemplate="%{x}: %{y:.0%}<extra></extra>"))
+    figure.add_hrect(y0=0.4, y1=0.6, fillcolor=BAND_FILL, line_width=0,
+                     annotation_text="typical 40-60%", annotation_position="top left")
+    figure.update_layout(**LAYOUT, title="Treatment-room utilisation and RevPATH",
+                         xaxis_title="Location", yaxis_title="Room utilisation",
+                         yaxis_tickformat=".0%")
+    return figure
