@@ -12,8 +12,10 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "utilisation": ("pages/utilisation.py", "Utilisation", ":material/schedule:"),
     "service_mix": ("pages/service_mix.py", "Service mix", ":material/donut_small:"),
     "pricing": ("pages/pricing.py", "Pricing", ":material/sell:"),
+    "therapists": ("pages/therapists.py", "Therapists", ":material/groups:"),
     "assign": ("pages/assign.py", "Assign", ":material/assignment_ind:"),
     "import": ("pages/import_bookings.py", "Import", ":material/upload_file:"),
+    "settings": ("pages/settings.py", "Settings", ":material/settings:"),
 }
 
 
