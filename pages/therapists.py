@@ -31,7 +31,8 @@ else:
     cards[0].metric("Therapists", f"{len(people)}")
     cards[1].metric("Licenses expiring", f"{counts.get('expiring', 0)}",
                     help=f"LMT licenses expiring within {settings['expiry_warning_days']} days.")
-    cards[2].metric("Not licensed", f"{counts.get('expired', 0) + counts.get('no license on file', 0)}",
+    unlicensed = counts.get("expired", 0) + counts.get("no license on file", 0)
+    cards[2].metric("Not licensed", f"{unlicensed}",
                     help="Expired or missing LMT license: not eligible for any massage.")
     st.dataframe(people.drop(columns=["id"]), hide_index=True, width="stretch")
     download_csv(people.drop(columns=["id"]), "roster.csv", key="dl_roster")
