@@ -1,0 +1,143 @@
+"""Every dashboard page through AppTest: filters set, figures equal the analytics, scopes hold."""
+
+from datetime import date, timedelta
+
+import pytest
+import streamlit as st
+from sqlmodel import Session
+
+from spaops.analytics.kpis import Period, chain_figures, kpi_sums, kpi_table
+from spaops.db import make_engine
+from tests.utils.apptest import metric_values, open_page, sign_in
+from ui.widgets import money, percent
+
+HARBOR = "Harbor Day Spa"
+
+
+@pytest.fixture(autouse=True)
+def app_database(demo_url, monkeypatch):
+    monkeypatch.setenv("SPAOPS_DATABASE_URL", demo_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_url
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _figures(url: str, days: int, names: list[str] | None = None):
+    engine = make_engine(url)
+    period = Period(date.today() - timedelta(days=days - 1), date.today())
+    with Session(engine) as s:
+        table = kpi_table(s, period)
+        ids = None if names is None else table.loc[table["location"].isin(names),
+                                                   "location_id"].tolist()
+        result = chain_figures(kpi_sums(s, period, location_ids=ids)), kpi_table(
+            s, period, location_ids=ids)
+    engine.dispose()
+    return result
+
+
+def _filter(at, preset: str, locations: list[str] | None = None):
+    at.selectbox(key="f_preset").set_value(preset)
+    if locations is not None:
+        at.multiselect(key="f_locations").set_value(locations)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_overview_metrics_follow_the_filters(app_database):
+    at = _filter(open_page(sign_in("owner"), "pages/overview.py"), "Last 90 days", [HARBOR])
+    chain, _table = _figures(app_database, 90, [HARBOR])
+    shown = metric_values(at)
+    assert shown["Revenue"] == money(chain["revenue"])
+    assert shown["Completed bookings"] == f"{chain['completed']:,}"
+    assert shown["Utilisation"] == percent(chain["utilisation"])
+    assert shown["Therapeutic share"] == percent(chain["therapeutic_share"])
+    assert at.query_params["loc"] in (HARBOR, [HARBOR])  # kept in the URL
+
+
+def test_utilisation_page_shows_each_locations_figure(app_database):
+    at = _filter(open_page(sign_in("owner"), "pages/utilisation.py"), "Last 7 days")
+    _chain, table = _figures(app_database, 7)
+    shown = metric_values(at)
+    for row in table.itertuples():
+        assert shown[row.location] == percent(row.utilisation)
+
+
+def test_pricing_page_counts_match_the_kpis(app_database):
+    at = _filter(open_page(sign_in("owner"), "pages/pricing.py"), "Last 30 days")
+    chain, _table = _figures(app_database, 30)
+    shown = metric_values(at)
+    assert shown["Below band"] == f"{chain['below_band']:,}"
+    assert shown["Within band"] == f"{chain['within_band']:,}"
+    assert shown["Below-band gap"] == money(chain["below_band_gap"])
+
+
+def test_service_mix_page_shows_share_per_location(app_database):
+    at = _filter(open_page(sign_in("owner"), "pages/service_mix.py"), "Last 30 days", [HARBOR])
+    _chain, table = _figures(app_database, 30, [HARBOR])
+    shown = metric_values(at)
+    assert list(shown) == [HARBOR]
+    assert shown[HARBOR] == f"{table['therapeutic_share'].iloc[0]:.0%} therapeutic"
+
+
+@pytest.mark.parametrize("page", ["overview", "utilisation", "service_mix", "pricing",
+                                  "therapists"])
+def test_a_manager_sees_nothing_of_other_locations(app_database, page):
+    at = open_page(sign_in("manager"), f"pages/{page}.py")
+    # Even a URL asking for another location shows only the manager's own.
+    at.query_params["loc"] = ["Pinecrest Retreat"]
+    at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="f_locations").options == [HARBOR]
+    shown = " ".join(str(d.value.to_csv()) for d in at.dataframe) + " ".join(
+        m.label for m in at.metric)
+    for other in ("Maple Grove Spa", "Pinecrest Retreat", "Midtown Recovery Clinic"):
+        assert other not in shown
+    if page == "overview":
+        chain, _table = _figures(app_database, 30, [HARBOR])
+        assert metric_values(at)["Revenue"] == money(chain["revenue"])
+
+
+def test_staff_cannot_open_a_dashboard_even_by_its_path():
+    at = sign_in("staff")
+    try:
+        at.switch_page("pages/overview.py").run()
+    except Exception:  # AppTest refuses a page that is not in the navigation at all
+        return
+    assert not at.metric
+    assert not any("Revenue" in m.label for m in at.metric)
+
+
+def test_settings_saves_targets(app_database):
+    at = open_page(sign_in("owner"), "pages/settings.py")
+    at.number_input(key="cs_cap").set_value(300)
+    form_buttons = [b for b in at.button if b.label == "Save targets"]
+    form_buttons[0].click().run()
+    assert not at.exception
+    assert any("Targets saved" in s.value for s in at.success)
+    engine = make_engine(app_database)
+    from spaops.settings import load_settings
+    with Session(engine) as s:
+        assert load_settings(s)["daily_cap_min"] == 300
+    engine.dispose()
+
+
+def test_therapists_form_adds_a_therapist_and_refuses_a_duplicate(app_database):
+    at = open_page(sign_in("manager"), "pages/therapists.py")
+    at.text_input(key="tf_name").input("Nadia Brook")
+    at.text_input(key="tf_license").input("MT-777")
+    at.text_input(key="tf_state").input("ny")
+    at.date_input(key="tf_expires").set_value(date(2028, 1, 31))
+    at.multiselect(key="tf_credentials").set_value(["prenatal"])
+    [b for b in at.button if b.label == "Save therapist"][0].click().run()
+    assert not at.exception, at.exception
+    roster = at.dataframe[0].value
+    assert "Nadia Brook" in roster["name"].tolist()
+    row = roster[roster["name"] == "Nadia Brook"].iloc[0]
+    assert (row["home_location"], row["license_state"], row["credentials"]) == (
+        HARBOR, "NY", "prenatal")
+    at.text_input(key="tf_name").input("  nadia   BROOK ")
+    [b for b in at.button if b.label == "Save therapist"][0].click().run()
+    assert any("already exists" in e.value for e in at.error)
