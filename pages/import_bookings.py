@@ -5,8 +5,9 @@ import streamlit as st
 
 from spaops.analytics.kpis import locations_in_scope
 from spaops.errors import UsageError
+from spaops.figures.overview import arrivals_figure
 from spaops.ingest import import_bookings, plan_bookings, read_bookings_export
-from spaops.ingest.history import import_history
+from spaops.ingest.history import import_history, weekly_arrivals
 from spaops.ingest.mapping import BOOKING_FIELDS
 from ui.auth import require_page
 from ui.data import engine, fresh, load, session_scope
@@ -117,6 +118,8 @@ if upload is not None:
             st.rerun()
 
 st.subheader("Import history")
+arrivals = fresh(lambda session: weekly_arrivals(session, location_ids=viewer.location_ids))
+st.plotly_chart(arrivals_figure(arrivals), width="stretch", key="import_arrivals")
 history = fresh(lambda session: import_history(
     session, location_ids=viewer.location_ids,
     username=viewer.username if viewer.role == "staff" else None))

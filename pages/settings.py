@@ -1,9 +1,12 @@
 """Settings (owners): each location's tier, hours and buffer; chain targets; users."""
 
+from datetime import date, timedelta
+
 import streamlit as st
 from sqlalchemy import select
 
 from models import ROLES, TIERS, Location
+from spaops.analytics.kpis import Period, kpi_table
 from spaops.auth import (
     NotAllowed,
     create_user,
@@ -12,10 +15,11 @@ from spaops.auth import (
     reset_password,
     set_role_and_locations,
 )
+from spaops.figures.utilisation import utilisation_bars
 from spaops.location_settings import update_chain_settings, update_location_settings
 from spaops.settings import load_settings
 from ui.auth import require_page
-from ui.data import fresh, session_scope
+from ui.data import fresh, load, session_scope
 
 viewer = require_page("settings")
 st.title("Settings")
@@ -49,6 +53,11 @@ with st.form("location_form"):
 
 st.subheader("Targets and cadences")
 current = fresh(load_settings)
+recent = load(kpi_table, Period(date.today() - timedelta(days=29), date.today()))
+st.plotly_chart(utilisation_bars(
+    recent, "location", current["utilisation_target_low"],
+    current["utilisation_target_high"], current["utilisation_burnout"],
+    "Last 30 days against the current target band"), width="stretch", key="settings_band")
 with st.form("chain_form"):
     left, right = st.columns(2)
     low = left.number_input("Utilisation target: low (%)", 1, 100,

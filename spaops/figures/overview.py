@@ -29,3 +29,15 @@ def weekly_revenue_figure(weekly: pd.DataFrame) -> go.Figure:
         yaxis_tickprefix="$",
     )
     return figure
+
+
+def arrivals_figure(arrivals: pd.DataFrame) -> go.Figure:
+    """Bookings per week, imported versus the rest, so staff see their uploads land."""
+    figure = go.Figure()
+    for source, color in (("imported", "#0072B2"), ("entered or seeded", "#999999")):
+        part = arrivals[arrivals["source"] == source]
+        figure.add_trace(go.Bar(x=part["week"], y=part["bookings"], name=source.capitalize(),
+                                marker_color=color))
+    figure.update_layout(**LAYOUT, barmode="stack", title="Bookings per week by source",
+                         xaxis_title="Week starting", yaxis_title="Bookings")
+    return figure

@@ -43,3 +43,27 @@ def batch_rejections(session: Session, batch_id: int) -> pd.DataFrame:
             .where(table.c.batch_id == batch_id).order_by(table.c.row))
     return pd.DataFrame(session.execute(stmt).mappings().all(),
                         columns=["row", "booking_ref", "reason", "raw_line"])
+
+
+def weekly_arrivals(session: Session, *, weeks: int = 12,
+                    location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Bookings per week of their start, split by whether an import brought them in."""
+    from datetime import date, datetime, time, timedelta
+
+    from sqlalchemy import case, func
+
+    from models import Booking
+    from spaops.analytics.kpis import in_scope
+    from spaops.analytics.sqlfuncs import week_start
+
+    b = Booking.__table__
+    since = datetime.combine(date.today() - timedelta(weeks=weeks), time())
+    week = week_start(b.c.starts_at).label("week")
+    source = case((b.c.import_batch_id.isnot(None), "imported"), else_="entered or seeded")
+    frame = pd.DataFrame(session.execute(
+        select(week, source.label("source"), func.count().label("bookings"))
+        .where(b.c.starts_at >= since, in_scope(b.c.location_id, location_ids))
+        .group_by(week, source).order_by(week)).mappings().all(),
+        columns=["week", "source", "bookings"])
+    frame["week"] = pd.to_datetime(frame["week"])
+    return frame
