@@ -56,6 +56,9 @@ if suggestion.blocked:
     st.error(suggestion.blocked, icon=":material/block:")
 
 if suggestion.candidates:
+    best = suggestion.candidates[0]
+    st.markdown(f"**Best match: {best.therapist}** (score {best.score}) — "
+                + "; ".join(best.reasons))
     st.dataframe(pd.DataFrame([{"therapist": c.therapist, "score": c.score,
                                 "why": "; ".join(c.reasons)}
                                for c in suggestion.candidates]),

@@ -99,7 +99,10 @@ if upload is not None:
         st.warning(f"{counts['rejected']} rows will be rejected; the rest still import.",
                    icon=":material/warning:")
         rejected = pd.DataFrame(counts["rejections"])
-        st.dataframe(rejected, hide_index=True, width="stretch")
+        # Plain text, never markdown: the reasons quote whatever the file contained.
+        st.text("\n".join(f"line {r['row']} ({r['booking_ref'] or 'no id'}): {r['reason']}"
+                          for r in counts["rejections"][:20])
+                + (f"\n... and {len(rejected) - 20} more" if len(rejected) > 20 else ""))
         download_csv(rejected, "rejected_rows_preview.csv", key="dl_preview_rejections",
                      label="Download the rejected rows")
     if st.button(f"Import {counts['inserted'] + counts['updated']:,} bookings",

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from spaops.db import make_engine, upgrade_schema
 
 pytest_plugins = ["tests.utils.browser"]
+from tests.utils.browser import CHROMIUM, CHROMIUM_FLAGS, require_chromium  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 POSTGRES_URL = os.environ.get("SPAOPS_TEST_POSTGRES_URL", "")
@@ -113,3 +114,18 @@ def demo_engine(demo_url: str) -> Iterator[Engine]:
     eng = make_engine(demo_url)
     yield eng
     eng.dispose()
+
+
+# Browser tests: these override pytest-playwright's fixtures (a conftest wins over a plugin).
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's Chromium headless, with nothing that reaches for the network."""
+    require_chromium()
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS,
+            "headless": True}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """A tall viewport: Streamlit scrolls an inner container, so full-page shots miss rows."""
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 2000}}

@@ -34,20 +34,6 @@ def require_chromium() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """Launch Debian's Chromium headless, with nothing that reaches for the network."""
-    require_chromium()
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS,
-            "headless": True}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict) -> dict:
-    """A tall viewport: Streamlit scrolls an inner container, so full-page shots miss rows."""
-    return {**browser_context_args, "viewport": {"width": 1440, "height": 2000}}
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -68,13 +54,31 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise RuntimeError("streamlit did not answer /_stcore/health in time")
 
 
+@pytest.fixture(scope="session")
+def full_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo chain at its default size (about 50,000 bookings), built once."""
+    from seed.demo import seed_demo
+    from spaops.db import make_engine, upgrade_schema
+
+    require_chromium()
+    path = tmp_path_factory.mktemp("full-demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    seed_demo(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(scope="module")
-def live_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+def live_app(full_demo_template: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """`streamlit run app.py` on a free port against a private copy of the demo database."""
     require_chromium()
     folder = tmp_path_factory.mktemp("live")
     database = folder / "demo.db"
-    shutil.copyfile(demo_template, database)
+    shutil.copyfile(full_demo_template, database)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SPAOPS_DATABASE_URL": f"sqlite:///{database}",
@@ -101,6 +105,13 @@ def live_app(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
 def wait_for_run(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector(RUN_DONE, timeout=timeout)
+
+
+def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a page in the sidebar navigation and wait for its run to finish."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    page.wait_for_selector(f'h1:has-text("{title}")', timeout=30_000)
+    wait_for_run(page)
 
 
 def sign_in(page, url: str, username: str, password: str = "demo") -> None:  # type: ignore[no-untyped-def]
