@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -35,6 +34,7 @@ from seed.reference import (
     MARKET_BANDS,
 )
 from spaops.auth import hash_password
+from spaops.db import bulk_insert
 from spaops.names import name_key
 from spaops.services import classify_service
 
@@ -127,43 +127,6 @@ def _therapist_names(count: int, rng: random.Random) -> list[str]:
     return names
 
 
-def _sqlite_converter(sample: object) -> Callable[[object], object] | None:
-    """How SQLAlchemy's SQLite types store a value, so text comparisons agree."""
-    if isinstance(sample, datetime):
-        return lambda v: v.isoformat(" ", "microseconds")  # type: ignore[attr-defined]
-    if isinstance(sample, date):
-        return lambda v: v.isoformat()  # type: ignore[attr-defined]
-    if isinstance(sample, time):
-        return lambda v: v.isoformat("microseconds")  # type: ignore[attr-defined]
-    return None
-
-
-def _insert(session: Session, model: type, rows: list[dict], chunk: int = 50_000) -> None:
-    """Insert plain rows in bulk: the DBAPI's executemany on SQLite, Core elsewhere."""
-    if not rows:
-        return
-    table = model.__table__  # type: ignore[attr-defined]
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        for start in range(0, len(rows), chunk):
-            connection.execute(insert(table), rows[start : start + chunk])
-        return
-    names = list(rows[0])
-    columns = []
-    for name in names:
-        values = [row[name] for row in rows]
-        sample = next((v for v in values if v is not None), None)
-        convert = _sqlite_converter(sample)
-        if convert is not None:
-            values = [None if v is None else convert(v) for v in values]
-        columns.append(values)
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
-    cursor = connection.connection.driver_connection.cursor()
-    cursor.executemany(sql, zip(*columns, strict=True))
-    cursor.close()
-
-
 def seed_demo(
     engine: Engine,
     *,
@@ -182,7 +145,7 @@ def seed_demo(
 
     with Session(engine) as session:
         say("locations, market bands and the service menu")
-        _insert(
+        bulk_insert(
             session,
             Location,
             [
@@ -194,7 +157,7 @@ def seed_demo(
                 for name, tier, tz, rooms, _mix in DEMO_LOCATIONS
             ],
         )
-        _insert(
+        bulk_insert(
             session,
             MarketBand,
             [
@@ -203,7 +166,7 @@ def seed_demo(
             ],
         )
         menu = _menu_rows()
-        _insert(session, Service, menu)
+        bulk_insert(session, Service, menu)
         session.add(Setting(key=DEMO_FLAG, value="true"))
         session.flush()
         location_ids = [
@@ -258,7 +221,7 @@ def seed_demo(
                 (loc_index, creds, works_until,
                  tuple(d for d in range(7) if d not in days_off), rng.random() < 0.5)
             )
-        _insert(session, Therapist, therapist_rows)
+        bulk_insert(session, Therapist, therapist_rows)
         therapist_ids = dict(
             session.execute(Therapist.__table__.select().with_only_columns(
                 Therapist.name, Therapist.id))
@@ -276,7 +239,7 @@ def seed_demo(
                     today + timedelta(days=rng.randint(200, 1000)) if rng.random() < 0.4 else None
                 )
                 credential_rows.append({"therapist_id": tid, "kind": kind, "expires": expiry})
-        _insert(session, Credential, credential_rows)
+        bulk_insert(session, Credential, credential_rows)
 
         say("weekly shifts")
         shift_rows = []
@@ -295,14 +258,14 @@ def seed_demo(
                      "shift_date": day, "start_time": start, "end_time": end}
                 )
                 shift_days.append((t, day, start))
-        _insert(session, Shift, shift_rows)
+        bulk_insert(session, Shift, shift_rows)
 
         say("bookings")
         planned = _plan_bookings(rng, staff, shift_days, menu, bookings, today)
         clients, booking_rows = _attach_clients_and_status(
             rng, planned, location_ids, service_ids, menu, today
         )
-        _insert(session, Client, clients)
+        bulk_insert(session, Client, clients)
         client_ids = dict(
             session.execute(Client.__table__.select().with_only_columns(
                 Client.external_ref, Client.id)).all()
@@ -316,7 +279,7 @@ def seed_demo(
         indexes = list(Booking.__table__.indexes)
         for index in indexes:
             index.drop(connection)
-        _insert(session, Booking, booking_rows)
+        bulk_insert(session, Booking, booking_rows)
         for index in indexes:
             index.create(connection)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -120,3 +121,44 @@ def upgrade_schema(engine: Engine) -> None:
 def schema_is_empty(engine: Engine) -> bool:
     """Tell whether the database has none of our tables yet."""
     return not inspect(engine).has_table("booking")
+
+
+def _sqlite_converter(sample: object) -> Callable[[object], object] | None:
+    """How SQLAlchemy's SQLite types store a value, so text comparisons agree."""
+    if isinstance(sample, datetime):
+        return lambda v: v.isoformat(" ", "microseconds")  # type: ignore[attr-defined]
+    if isinstance(sample, date):
+        return lambda v: v.isoformat()  # type: ignore[attr-defined]
+    if isinstance(sample, time):
+        return lambda v: v.isoformat("microseconds")  # type: ignore[attr-defined]
+    return None
+
+
+def bulk_insert(session: Session, model: type, rows: list[dict], chunk: int = 50_000) -> None:
+    """Insert plain rows in bulk: the DBAPI's executemany on SQLite, Core elsewhere.
+
+    On SQLite values are written in exactly the text SQLAlchemy's types would write, so
+    later comparisons and reads agree; no ORM object is built per row.
+    """
+    if not rows:
+        return
+    table = model.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        for start in range(0, len(rows), chunk):
+            connection.execute(insert(table), rows[start : start + chunk])
+        return
+    names = list(rows[0])
+    columns = []
+    for name in names:
+        values = [row[name] for row in rows]
+        sample = next((v for v in values if v is not None), None)
+        convert = _sqlite_converter(sample)
+        if convert is not None:
+            values = [None if v is None else convert(v) for v in values]
+        columns.append(values)
+    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+           f"VALUES ({', '.join('?' for _ in names)})")
+    cursor = connection.connection.driver_connection.cursor()
+    cursor.executemany(sql, zip(*columns, strict=True))
+    cursor.close()

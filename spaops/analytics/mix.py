@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -119,11 +120,15 @@ def rebooking(session: Session, period: Period, *, therapeutic_days: int = 14,
     """
     b, s = Booking.__table__, Service.__table__
     begin, end = period.bounds()
+    # Only bookings that can matter: from the period's start to its end plus the longest
+    # window, so the window function never runs over the whole history.
+    horizon = end + timedelta(days=max(therapeutic_days, relaxation_days) + 1)
     visits = (select(b.c.client_id, b.c.starts_at, b.c.status, s.c.category,
                      func.lead(b.c.starts_at).over(partition_by=b.c.client_id,
                                                    order_by=b.c.starts_at).label("next_at"))
               .select_from(b.join(s, s.c.id == b.c.service_id))
               .where(b.c.client_id.isnot(None), b.c.status != "cancelled",
+                     b.c.starts_at >= begin, b.c.starts_at < horizon,
                      in_scope(b.c.location_id, location_ids))
               .subquery())
     rows = pd.DataFrame(session.execute(
@@ -151,17 +156,18 @@ def attendance(session: Session, period: Period, *,
     """Per location: cancellation and no-show rates, new and returning clients."""
     b, loc = Booking.__table__, Location.__table__
     begin, end = period.bounds()
-    first_visit = (select(b.c.client_id, func.min(b.c.starts_at).label("first_at"))
-                   .where(b.c.client_id.isnot(None)).group_by(b.c.client_id).subquery())
+    earlier = b.alias("earlier")
+    # A seek on (client_id, starts_at) per client, never a scan of the whole history.
+    returning = (select(earlier.c.id).where(earlier.c.client_id == b.c.client_id,
+                                            earlier.c.starts_at < begin).exists())
     stmt = (select(loc.c.name.label("location"), func.count().label("bookings"),
                    func.count().filter(b.c.status == "cancelled").label("cancelled"),
                    func.count().filter(b.c.status == "no_show").label("no_show"),
-                   func.count(func.distinct(b.c.client_id)).filter(
-                       first_visit.c.first_at >= begin).label("new_clients"),
-                   func.count(func.distinct(b.c.client_id)).filter(
-                       first_visit.c.first_at < begin).label("returning_clients"))
-            .select_from(b.join(loc, loc.c.id == b.c.location_id)
-                         .outerjoin(first_visit, first_visit.c.client_id == b.c.client_id))
+                   func.count(func.distinct(b.c.client_id)).filter(~returning)
+                   .label("new_clients"),
+                   func.count(func.distinct(b.c.client_id)).filter(returning)
+                   .label("returning_clients"))
+            .select_from(b.join(loc, loc.c.id == b.c.location_id))
             .where(b.c.starts_at >= begin, b.c.starts_at < end,
                    in_scope(b.c.location_id, location_ids))
             .group_by(loc.c.name).order_by(loc.c.name))

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
-from spaops.db import session_scope
+from spaops.db import bulk_insert, session_scope
 from spaops.ingest.bookings import BookingsPreview
 from spaops.names import name_key
 from spaops.revision import bump_data_revision
@@ -306,48 +306,54 @@ def import_bookings(
 
 def _write_bookings(session: Session, written: pd.DataFrame, clients: dict,
                     batch_id: int) -> None:
-    """Insert the new bookings and update the changed ones, in bulk."""
-    def record(r: Any) -> dict[str, Any]:
-        starts = pd.Timestamp(r.starts_at).to_pydatetime()
-        return {
-            "location_id": int(r.location_id), "service_id": int(r.service_id),
-            "client_id": clients.get(r.client) if not pd.isna(r.client) else None,
-            "starts_at": starts, "ends_at": starts + timedelta(minutes=int(r.duration_min)),
-            "duration_min": int(r.duration_min),
-            "price_cents": None if pd.isna(r.price_cents) else int(r.price_cents),
-            "status": str(r.status), "requested": bool(r.requested),
-            "import_batch_id": batch_id,
-        }
+    """Insert the new bookings and update the changed ones, in bulk, column by column."""
 
-    table = Booking.__table__
+    def column(frame: pd.DataFrame, name: str, cast: Callable[[Any], Any]) -> list:
+        return [None if pd.isna(v) else cast(v) for v in frame[name].tolist()]
+
+    def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        starts = [t.to_pydatetime() for t in pd.to_datetime(frame["starts_at"])]
+        minutes = column(frame, "duration_min", int)
+        client_refs = column(frame, "client", str)
+        fields = {
+            "location_id": column(frame, "location_id", int),
+            "service_id": column(frame, "service_id", int),
+            "client_id": [None if r is None else clients.get(r) for r in client_refs],
+            "starts_at": starts,
+            "ends_at": [s + timedelta(minutes=m) for s, m in zip(starts, minutes, strict=True)],
+            "duration_min": minutes,
+            "price_cents": column(frame, "price_cents", int),
+            "status": column(frame, "status", str),
+            "requested": [bool(v) for v in frame["requested"].tolist()],
+            "therapist_id": column(frame, "therapist_id", int),
+        }
+        names = list(fields)
+        return [dict(zip(names, values, strict=True)) | {"import_batch_id": batch_id}
+                for values in zip(*fields.values(), strict=True)]
+
     new = written[written["outcome"] == "inserted"]
-    inserts = []
-    for r in new.itertuples():
-        values = record(r)
-        values["external_ref"] = str(r.booking_ref)
-        values["therapist_id"] = None if pd.isna(r.therapist_id) else int(r.therapist_id)
-        inserts.append(values)
-    for chunk in _chunked(inserts, 20_000):
-        session.execute(insert(table), chunk)
+    inserts = records(new)
+    for row, ref in zip(inserts, new["booking_ref"].astype(str).tolist(), strict=True):
+        row["external_ref"] = ref
+    bulk_insert(session, Booking, inserts)
+
     changed = written[written["outcome"] == "updated"]
-    updates = []
-    for r in changed.itertuples():
-        values = record(r)
-        values["b_id"] = int(r.db_id)
-        # No therapist in the export keeps the one assigned here.
-        values["therapist_id"] = None if pd.isna(r.therapist_id) else int(r.therapist_id)
-        values["keep_therapist"] = values["therapist_id"] is None
-        updates.append(values)
-    if updates:
-        keep = [u for u in updates if u["keep_therapist"]]
-        replace = [u for u in updates if not u["keep_therapist"]]
-        columns = ("location_id", "service_id", "client_id", "starts_at", "ends_at",
-                   "duration_min", "price_cents", "status", "requested", "import_batch_id")
-        base = update(table).where(table.c.id == bindparam("b_id"))
-        if keep:
-            session.execute(base.values({c: bindparam(c) for c in columns}),
-                            [{k: u[k] for k in ("b_id", *columns)} for u in keep])
-        if replace:
-            session.execute(base.values({c: bindparam(c) for c in (*columns, "therapist_id")}),
-                            [{k: u[k] for k in ("b_id", *columns, "therapist_id")}
-                             for u in replace])
+    if changed.empty:
+        return
+    table = Booking.__table__
+    updates = records(changed)
+    for row, booking_id in zip(updates, changed["db_id"].astype(int).tolist(), strict=True):
+        row["b_id"] = booking_id
+    columns = ("location_id", "service_id", "client_id", "starts_at", "ends_at",
+               "duration_min", "price_cents", "status", "requested", "import_batch_id")
+    base = update(table).where(table.c.id == bindparam("b_id"))
+    # No therapist in the export keeps the one assigned here.
+    keep = [u for u in updates if u["therapist_id"] is None]
+    replace = [u for u in updates if u["therapist_id"] is not None]
+    if keep:
+        session.execute(base.values({c: bindparam(c) for c in columns}),
+                        [{k: u[k] for k in ("b_id", *columns)} for u in keep])
+    if replace:
+        session.execute(base.values({c: bindparam(c) for c in (*columns, "therapist_id")}),
+                        [{k: u[k] for k in ("b_id", *columns, "therapist_id")}
+                         for u in replace])
