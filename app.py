@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.auth import current_viewer, sign_in_page, sign_out
+from ui.auth import current_viewer, sign_in_page
 from ui.data import engine
 from ui.navigation import navigation_for
 
@@ -14,9 +14,4 @@ if viewer is None:
     navigation = st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")])
 else:
     navigation = navigation_for(viewer.role)
-    with st.sidebar:
-        st.caption(f"Signed in as **{viewer.username}** ({viewer.role})")
-        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
-            sign_out()
-            st.rerun()
 navigation.run()

@@ -14,9 +14,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from spaops.db import make_engine, upgrade_schema
+from tests.utils.browser import (  # noqa: E402  (fixtures for the browser tests)
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    full_demo_template,
+    live_app,
+    require_chromium,
+)
 
-pytest_plugins = ["tests.utils.browser"]
-from tests.utils.browser import CHROMIUM, CHROMIUM_FLAGS, require_chromium  # noqa: E402
+__all__ = ["full_demo_template", "live_app"]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 POSTGRES_URL = os.environ.get("SPAOPS_TEST_POSTGRES_URL", "")

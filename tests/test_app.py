@@ -74,3 +74,16 @@ def test_staff_sees_only_import_pages():
     assert set(pages_for("staff")) <= {"import"}
     assert "settings" not in pages_for("manager")
     assert set(pages_for("owner")) == set(PAGES)
+
+
+def test_sign_out_returns_to_sign_in():
+    at = sign_in("owner")
+    open_page(at, "pages/overview.py")
+    assert at.metric
+    at.sidebar.button(key="sign_out").click().run()
+    assert not at.exception
+    assert "viewer" not in at.session_state
+    # AppTest stays on the page it was switched to; signed out, that page shows nothing.
+    # (In a browser the navigation falls back to the sign-in page: tests/test_browser_*.)
+    assert not at.metric and not at.dataframe
+    assert at.error[0].value == "You do not have access to this page."

@@ -141,3 +141,11 @@ def test_therapists_form_adds_a_therapist_and_refuses_a_duplicate(app_database):
     at.text_input(key="tf_name").input("  nadia   BROOK ")
     [b for b in at.button if b.label == "Save therapist"][0].click().run()
     assert any("already exists" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("page, key", [("assign", "assign_location"),
+                                       ("import_bookings", "import_location")])
+def test_a_manager_works_only_in_their_location(page, key):
+    at = open_page(sign_in("manager"), f"pages/{page}.py")
+    assert not at.exception, at.exception
+    assert at.selectbox(key=key).options == [HARBOR]

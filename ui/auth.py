@@ -83,9 +83,17 @@ def sign_in_page() -> None:
 
 
 def require_page(page_key: str) -> Viewer:
-    """The signed-in viewer, if their role may open this page; otherwise stop the page."""
+    """The signed-in viewer, if their role may open this page; otherwise stop the page.
+
+    Also draws who is signed in and the Sign out button at the top of the sidebar.
+    """
     viewer = current_viewer()
     if viewer is None or page_key not in PAGES_BY_ROLE.get(viewer.role, ()):
         st.error("You do not have access to this page.")
         st.stop()
+    with st.sidebar:
+        st.caption(f"Signed in as **{viewer.username}** ({viewer.role})")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
     return viewer

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
 from spaops.db import bulk_insert, session_scope
 from spaops.ingest.bookings import BookingsPreview
+from spaops.ingest.values import map_distinct
 from spaops.names import name_key
 from spaops.revision import bump_data_revision
 from spaops.services import classify_service
@@ -114,9 +115,9 @@ def plan_bookings(
 ) -> ImportPlan:
     """Decide each row's outcome against the database, writing nothing."""
     rows = preview.rows.copy()
-    rows["location_key"] = rows["location"].map(name_key, na_action="ignore")
-    rows["service_key"] = rows["service"].map(name_key, na_action="ignore")
-    rows["therapist_key"] = rows["therapist"].map(name_key, na_action="ignore")
+    rows["location_key"] = map_distinct(rows["location"], name_key)
+    rows["service_key"] = map_distinct(rows["service"], name_key)
+    rows["therapist_key"] = map_distinct(rows["therapist"], name_key)
     locations = _by_key(session, Location, "id")
     services = _by_key(session, Service, "id", "default_duration_min")
     therapists = _by_key(session, Therapist, "id")
@@ -186,8 +187,9 @@ def _create_missing(session: Session, plan: ImportPlan) -> tuple[dict, dict, dic
         session.add(Location(name=name, name_key=name_key(name), tier="suburban"))
     session.flush()
     locations = {k: v[0] for k, v in _by_key(session, Location, "id").items()}
+    firsts = written.drop_duplicates("service_key").set_index("service_key")
     for name in plan.new_services:
-        first = written[written["service_key"] == name_key(name)].iloc[0]
+        first = firsts.loc[name_key(name)]
         defaults = classify_service(name)
         session.add(Service(
             name=name, name_key=name_key(name), category=defaults.category,
@@ -197,8 +199,10 @@ def _create_missing(session: Session, plan: ImportPlan) -> tuple[dict, dict, dic
             required_credentials=defaults.required_credentials,
             preferred_credentials=defaults.preferred_credentials,
             deep_pressure=defaults.deep_pressure, needs_review=True))
+    firsts = written.dropna(subset=["therapist_key"]).drop_duplicates("therapist_key") \
+        .set_index("therapist_key")
     for name in plan.new_therapists:
-        first = written[written["therapist_key"] == name_key(name)].iloc[0]
+        first = firsts.loc[name_key(name)]
         session.add(Therapist(name=name, name_key=name_key(name),
                               home_location_id=locations[first["location_key"]]))
     session.flush()
@@ -219,7 +223,7 @@ def _client_ids(session: Session, written: pd.DataFrame, location_ids: pd.Series
     missing = [{"external_ref": r, "home_location_id": int(first_location[r]),
                 "focus_areas": "", "contraindications": ""} for r in refs if r not in ids]
     if missing:
-        session.execute(insert(table), missing)
+        bulk_insert(session, Client, missing)
         for chunk in _chunked([m["external_ref"] for m in missing]):
             ids.update(session.execute(select(table.c.external_ref, table.c.id)
                                        .where(table.c.external_ref.in_(chunk))).all())

@@ -6,6 +6,8 @@ does not parse, so the caller can name the row and the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 STATUS_WORDS = {
@@ -25,6 +27,12 @@ _ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]+(?P<time>.+))?$"
 _SLASHED = r"^(?P<a>\d{1,2})[/.\-](?P<b>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})(?:[ ,T]+(?P<time>.+))?$"
 _TIME = (r"^(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?(?::(?P<s>\d{2})(?:\.\d+)?)?\s*"
          r"(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?$")
+
+
+def map_distinct(series: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """Apply a text function once per distinct value (exports repeat names a lot)."""
+    lookup = {value: function(value) for value in series.dropna().unique()}
+    return series.map(lookup).astype("string")
 
 
 def clean(series: pd.Series) -> pd.Series:
