@@ -15,6 +15,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
 from models import TIERS, Location
+from spaops.analytics.commands import register as register_report
+from spaops.auth_commands import register as register_users
 from spaops.db import (
     DEFAULT_DB_PATH,
     default_url,
@@ -24,6 +26,8 @@ from spaops.db import (
     upgrade_schema,
 )
 from spaops.errors import RuleRefusal, UsageError
+from spaops.ingest.commands import register as register_import
+from spaops.matching_commands import register as register_matching
 from spaops.names import display_name, name_key
 
 
@@ -176,28 +180,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bookings", type=int, default=50_000)
     p.set_defaults(handler=cmd_seed_demo)
 
-    for register in _extensions():
+    # Each group of commands is defined beside the logic it drives.
+    for register in (register_import, register_report, register_matching, register_users):
         register(sub, _common)
     return parser
-
-
-def _extensions() -> list[Callable[..., None]]:
-    """Subcommands defined beside the logic they drive (import, report, suggest, users...)."""
-    registrars: list[Callable[..., None]] = []
-    for module_name in (
-        "spaops.ingest.commands",
-        "spaops.analytics.commands",
-        "spaops.matching_commands",
-        "spaops.auth_commands",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
-        registrars.append(module.register)
-    return registrars
 
 
 def main(argv: Sequence[str] | None = None) -> int:
