@@ -22,6 +22,7 @@ from spaops.revision import bump_data_revision
 from spaops.services import classify_service
 
 IN_CHUNK = 500
+WRITE_CHUNK = 50_000
 Progress = Callable[[float, str], None]
 COMPARED = ("location", "service", "therapist", "client", "starts_at", "duration_min",
             "price_cents", "status", "requested")
@@ -336,10 +337,13 @@ def _write_bookings(session: Session, written: pd.DataFrame, clients: dict,
                 for values in zip(*fields.values(), strict=True)]
 
     new = written[written["outcome"] == "inserted"]
-    inserts = records(new)
-    for row, ref in zip(inserts, new["booking_ref"].astype(str).tolist(), strict=True):
-        row["external_ref"] = ref
-    bulk_insert(session, Booking, inserts)
+    # A chunk at a time: a million row dicts at once would cost gigabytes.
+    for start in range(0, len(new), WRITE_CHUNK):
+        part = new.iloc[start:start + WRITE_CHUNK]
+        inserts = records(part)
+        for row, ref in zip(inserts, part["booking_ref"].astype(str).tolist(), strict=True):
+            row["external_ref"] = ref
+        bulk_insert(session, Booking, inserts)
 
     changed = written[written["outcome"] == "updated"]
     if changed.empty:
