@@ -103,7 +103,7 @@ def _reject(rows: pd.DataFrame, failed: pd.Series, reason: pd.Series | str) -> N
 def _new_names(names: pd.Series, known: dict) -> list[str]:
     """Names (first spelling seen) whose key is not known yet."""
     firsts: dict[str, str] = {}
-    for name in names.dropna():
+    for name in names.dropna().unique():  # first-seen order
         key = name_key(name)
         if key not in known and key not in firsts:
             firsts[key] = name
