@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
+from spaops.argtypes import iso_date
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -89,6 +83,6 @@ def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> No
     p = sub.add_parser("autoassign", help="assign a day's open bookings")
     common(p)
     p.add_argument("--location", required=True)
-    p.add_argument("--date", type=_date, required=True)
+    p.add_argument("--date", type=iso_date, required=True)
     p.add_argument("--dry-run", action="store_true", help="show the plan, assign nothing")
     p.set_defaults(handler=cmd_autoassign)

@@ -135,3 +135,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 def browser_context_args(browser_context_args: dict) -> dict:
     """A tall viewport: Streamlit scrolls an inner container, so full-page shots miss rows."""
     return {**browser_context_args, "viewport": {"width": 1440, "height": 2000}}
+
+
+@pytest.fixture
+def app_database(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the in-process app (AppTest) at a private demo copy, with empty caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("SPAOPS_DATABASE_URL", demo_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield demo_url
+    st.cache_data.clear()
+    st.cache_resource.clear()

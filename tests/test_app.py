@@ -3,23 +3,13 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
-import streamlit as st
 from sqlalchemy import text
 
 from spaops.db import make_engine
 from tests.utils.apptest import metric_values, open_page, sign_in
 from ui.navigation import PAGES, pages_for
 
-
-@pytest.fixture(autouse=True)
-def app_database(demo_url, monkeypatch):
-    """Point the app at a private copy of the demo database, with empty caches."""
-    monkeypatch.setenv("SPAOPS_DATABASE_URL", demo_url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield demo_url
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_database")
 
 
 def test_sign_in_comes_first_and_names_the_demo_users():

@@ -1,7 +1,6 @@
 """The Import page in-process: upload, preview with rejections, confirm, history."""
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -20,14 +19,7 @@ EXPORT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def app_database(demo_url, monkeypatch):
-    monkeypatch.setenv("SPAOPS_DATABASE_URL", demo_url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield demo_url
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_database")
 
 
 def _count(url: str, model) -> int:

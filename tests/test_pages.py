@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-import streamlit as st
 from sqlmodel import Session
 
 from spaops.analytics.kpis import Period, chain_figures, kpi_sums, kpi_table
@@ -14,14 +13,7 @@ from ui.widgets import money, percent
 HARBOR = "Harbor Day Spa"
 
 
-@pytest.fixture(autouse=True)
-def app_database(demo_url, monkeypatch):
-    monkeypatch.setenv("SPAOPS_DATABASE_URL", demo_url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield demo_url
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("app_database")
 
 
 def _figures(url: str, days: int, names: list[str] | None = None):

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date
 
 from sqlmodel import select
 
 from models import Location
 from spaops.analytics.kpis import Period, kpi_report
+from spaops.argtypes import iso_date
 from spaops.db import session_scope
 from spaops.errors import UsageError
 from spaops.names import name_key
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def cmd_report_kpis(args: argparse.Namespace) -> int:
@@ -55,7 +48,7 @@ def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> No
     kinds = report.add_subparsers(dest="report", required=True, parser_class=type(report))
     p = kinds.add_parser("kpis", help="KPIs per location and for the chain")
     common(p)
-    p.add_argument("--from", dest="date_from", type=_date, required=True)
-    p.add_argument("--to", dest="date_to", type=_date, required=True)
+    p.add_argument("--from", dest="date_from", type=iso_date, required=True)
+    p.add_argument("--to", dest="date_to", type=iso_date, required=True)
     p.add_argument("--location")
     p.set_defaults(handler=cmd_report_kpis)
