@@ -70,6 +70,10 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+# Verified against when the username is unknown, so both paths cost the same time.
+_DUMMY_HASH = hash_password("not a password anyone has")
+
+
 def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -117,9 +121,6 @@ def authenticate(
     session.add(user)
     session.commit()
     return viewer_for(session, user)
-
-
-_DUMMY_HASH = hash_password("not a password anyone has")
 
 
 def session_idle_expired(last_seen: datetime | None, now: datetime,
