@@ -41,7 +41,7 @@ cards = st.columns(len(locations) or 1)
 for card, row in zip(cards, locations.itertuples(), strict=False):
     card.metric(row.location, percent(row.utilisation),
                 band_status(row.utilisation, low, high, burnout), delta_color="off",
-                help=FORMULAS["utilisation"])
+                delta_arrow="off", help=FORMULAS["utilisation"])
 st.plotly_chart(utilisation_bars(locations, "location", low, high, burnout,
                                  "Locations against the target band"),
                 width="stretch", key="util_locations")

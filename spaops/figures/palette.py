@@ -13,6 +13,6 @@ NEUTRAL = "#56B4E9"  # sky blue: bars that are neither family
 LAYOUT = {
     "template": "plotly_white",
     "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
-    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 1, "xanchor": "right"},
     "font": {"family": "sans-serif", "size": 13},
 }
