@@ -27,6 +27,7 @@ from spaops.db import session_scope
 from spaops.errors import RuleRefusal, UsageError
 from spaops.matching import (
     CODE_TEXT,
+    _Day,
     _load_day,
     _score,
     _visits,
@@ -83,7 +84,8 @@ class DayPlan:
         }
 
 
-def open_bookings_of_day(session: Session, location: Location, day: date) -> list[OpenBooking]:
+def open_bookings_of_day(session: Session, location: Location, day: date,
+                         ctx: _Day | None = None) -> list[OpenBooking]:
     """The day's open bookings (no therapist, booked, not requested) with eligible options."""
     begin = datetime.combine(day, time())
     rows = session.scalars(select(Booking).where(
@@ -91,7 +93,7 @@ def open_bookings_of_day(session: Session, location: Location, day: date) -> lis
         Booking.status == "booked", Booking.starts_at >= begin,
         Booking.starts_at < begin + timedelta(days=1)).order_by(Booking.starts_at,
                                                                 Booking.external_ref)).all()
-    ctx = _load_day(session, location, day)
+    ctx = ctx or _load_day(session, location, day)
     result = []
     for booking in rows:
         service = session.get(Service, booking.service_id)
@@ -203,8 +205,8 @@ def plan_day(session: Session, location_name: str, day: date, *,
     if location is None or (allowed_location_ids is not None
                             and location.id not in set(allowed_location_ids)):
         raise UsageError(f"no location named {location_name!r}")
-    bookings = open_bookings_of_day(session, location, day)
     ctx = _load_day(session, location, day)
+    bookings = open_bookings_of_day(session, location, day, ctx)
     base = {tid: sum(m for *_x, m in rows) for tid, rows in ctx.bookings.items()}
     candidates = [b for b in bookings if b.options]
     choice, proven = optimal_plan(candidates, ctx.buffer, ctx.cap_min, base)
