@@ -5,7 +5,13 @@ from datetime import date
 import streamlit as st
 
 from spaops.analytics.alerts import owner_alerts
-from spaops.analytics.kpis import FORMULAS, chain_figures, kpi_sums, kpi_table, weekly_revenue
+from spaops.analytics.kpis import (
+    FORMULAS,
+    chain_figures,
+    kpi_sums,
+    location_figures,
+    weekly_revenue,
+)
 from spaops.figures.overview import weekly_revenue_figure
 from ui.auth import require_page
 from ui.data import load
@@ -20,7 +26,8 @@ st.title("Overview")
 st.caption(f"{period.start:%b %d, %Y} – {period.end:%b %d, %Y} · "
            f"{', '.join(filters.location_names) or 'no locations'}")
 
-now = chain_figures(load(kpi_sums, period, location_ids=scope))
+sums = load(kpi_sums, period, location_ids=scope)
+now = chain_figures(sums)
 before = chain_figures(load(kpi_sums, period.previous(), location_ids=scope))
 if now["bookings"] == 0:
     empty_state("No bookings in this period for these locations.")
@@ -46,7 +53,7 @@ with st.expander(f"Alerts ({len(alerts)})", expanded=bool(alerts), icon=":materi
         (st.error if alert.severity == "error" else st.warning)(alert.message)
 
 st.subheader("Locations")
-table = load(kpi_table, period, location_ids=scope)
+table = location_figures(sums)  # the same sums as the cards: one query, not two
 st.dataframe(
     table.drop(columns=["location_id"]),
     hide_index=True,

@@ -233,7 +233,11 @@ def kpi_table(
     session: Session, period: Period, *, location_ids: Collection[int] | None = None
 ) -> pd.DataFrame:
     """The contract's figures, one row per location in scope."""
-    sums = kpi_sums(session, period, location_ids=location_ids)
+    return location_figures(kpi_sums(session, period, location_ids=location_ids))
+
+
+def location_figures(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per-location raw sums (from kpi_sums) as the contract's figures, one row each."""
     rows = [
         {"location_id": int(r["location_id"]), "location": r["location"], "tier": r["tier"],
          **finish_figures(r)}
