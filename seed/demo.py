@@ -261,7 +261,7 @@ def seed_demo(
         bulk_insert(session, Shift, shift_rows)
 
         say("bookings")
-        planned = _plan_bookings(rng, staff, shift_days, menu, bookings, today)
+        planned = _plan_bookings(rng, staff, shift_days, menu, bookings)
         clients, booking_rows = _attach_clients_and_status(
             rng, planned, location_ids, service_ids, menu, today
         )
@@ -317,7 +317,6 @@ def _plan_bookings(
     shift_days: list[tuple[_Therapist, date, time]],
     menu: list[dict],
     target: int,
-    today: date,
 ) -> list[_Planned]:
     """Lay bookings into shifts without overlaps, then keep exactly ``target`` of them."""
     by_family: dict[str, list[int]] = {"therapeutic": [], "relaxation": [], "other": []}
