@@ -26,13 +26,14 @@ def chain_database() -> Path:
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"chain_{BOOKINGS}_{date.today()}.db"
-    if not path.exists():
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade_schema(engine)
+    fresh = not path.exists()
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)  # also brings a chain seeded by an older version up to date
+    if fresh:
         began = time.perf_counter()
         seed_demo(engine, bookings=BOOKINGS)
         print(f"seeded {BOOKINGS:,} bookings in {time.perf_counter() - began:.1f} s")
-        engine.dispose()
+    engine.dispose()
     return path
 
 
@@ -77,15 +78,22 @@ def report_process(path: Path) -> float:
 def page_loaders(path: Path) -> dict[str, float]:
     """Warm seconds of each page's loaders for the default period (last 30 days)."""
     from spaops.analytics.alerts import owner_alerts
-    from spaops.analytics.kpis import Period, kpi_sums, kpi_table, weekly_revenue
+    from spaops.analytics.kpis import (
+        Period,
+        kpi_sums,
+        kpi_table,
+        locations_in_scope,
+        weekly_revenue,
+    )
     from spaops.analytics.mix import (
         attendance,
         mix_by_location,
         mix_by_week,
         rebooking,
         revenue_by_modality,
+        services_to_review,
     )
-    from spaops.analytics.pricing import price_bands
+    from spaops.analytics.pricing import market_bands, price_bands
     from spaops.analytics.utilisation import (
         hands_on_per_day,
         room_utilisation,
@@ -98,19 +106,23 @@ def page_loaders(path: Path) -> dict[str, float]:
 
     today = date.today()
     period = Period(today - timedelta(days=29), today)
+    # Exactly the loaders each page calls (pages/*.py), for the default period.
     pages = {
         "Overview": [lambda s: kpi_sums(s, period), lambda s: kpi_sums(s, period.previous()),
-                     lambda s: kpi_table(s, period), lambda s: weekly_revenue(s, period),
-                     lambda s: owner_alerts(s, period, today)],
+                     lambda s: owner_alerts(s, period, today),
+                     lambda s: weekly_revenue(s, period)],
         "Utilisation": [lambda s: kpi_table(s, period), lambda s: therapist_utilisation(
             s, period), lambda s: weekday_hour_grid(s, period),
             lambda s: weekly_utilisation(s, period), lambda s: room_utilisation(s, period)],
         "Service mix": [lambda s: mix_by_location(s, period), lambda s: mix_by_week(s, period),
                         lambda s: revenue_by_modality(s, period),
-                        lambda s: rebooking(s, period), lambda s: attendance(s, period)],
-        "Pricing": [lambda s: kpi_sums(s, period), lambda s: price_bands(s, period)],
+                        lambda s: rebooking(s, period), lambda s: attendance(s, period),
+                        services_to_review],
+        "Pricing": [lambda s: kpi_sums(s, period), lambda s: price_bands(s, period),
+                    market_bands],
         "Therapists": [lambda s: roster(s, today), lambda s: therapist_utilisation(s, period),
-                       lambda s: hands_on_per_day(s, period)],
+                       lambda s: hands_on_per_day(s, period), locations_in_scope],
+        "Settings": [lambda s: kpi_table(s, period)],
     }
     engine = make_engine(f"sqlite:///{path}")
     timings = {}

@@ -11,6 +11,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 from models.booking import STATUSES, AssignmentAudit, Booking
+from models.booking_day import BookingDay
 from models.client import CONTRAINDICATIONS, PRESSURES, Client
 from models.imports import ImportBatch, ImportRejection
 from models.location import TIERS, Location, MarketBand
@@ -29,6 +30,7 @@ __all__ = [
     "TIERS",
     "AssignmentAudit",
     "Booking",
+    "BookingDay",
     "Client",
     "Credential",
     "ImportBatch",

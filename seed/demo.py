@@ -36,6 +36,7 @@ from seed.reference import (
 from spaops.auth import hash_password
 from spaops.db import bulk_insert
 from spaops.names import name_key
+from spaops.rollup import refresh_booking_days
 from spaops.services import classify_service
 
 DAYS_BACK = 365
@@ -282,6 +283,8 @@ def seed_demo(
         bulk_insert(session, Booking, booking_rows)
         for index in indexes:
             index.create(connection)
+        say("daily rollup")
+        refresh_booking_days(connection)
 
         say("users owner, manager and staff (password 'demo')")
         now = datetime.now(UTC)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -70,8 +71,10 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# Verified against when the username is unknown, so both paths cost the same time.
-_DUMMY_HASH = hash_password("not a password anyone has")
+@cache
+def _dummy_hash() -> str:
+    """A hash verified against when the username is unknown, so both paths cost the same."""
+    return hash_password("not a password anyone has")
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -98,7 +101,7 @@ def authenticate(
     now = now or datetime.now(UTC)
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
-        verify_password(_DUMMY_HASH, password)  # same work whether or not the user exists
+        verify_password(_dummy_hash(), password)  # same work whether or not the user exists
         log.info("sign-in refused")
         raise SignInFailed
     locked = _aware(user.locked_until)

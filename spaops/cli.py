@@ -26,7 +26,7 @@ from spaops.db import (
     upgrade_schema,
 )
 from spaops.errors import RuleRefusal, UsageError
-from spaops.ingest.commands import register as register_import
+from spaops.import_commands import register as register_import
 from spaops.matching_commands import register as register_matching
 from spaops.names import display_name, name_key
 

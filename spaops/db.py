@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
+import spaops.rollup  # noqa: F401  (keeps booking_day current on every ORM flush)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "spaops.db"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+_REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
+_DOWN_REVISION = re.compile(r'^down_revision: str \| None = "([^"]+)"', re.MULTILINE)
 
 
 def default_url() -> str:
@@ -110,8 +114,33 @@ def alembic_config(connection=None):  # type: ignore[no-untyped-def]
     return config
 
 
+def head_revision() -> str:
+    """The newest migration's id, read from the migration files without loading Alembic."""
+    revisions, parents = set(), set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        if found := _REVISION.search(source):
+            revisions.add(found.group(1))
+        if found := _DOWN_REVISION.search(source):
+            parents.add(found.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"migrations must have exactly one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The migration a database was last brought to, or None for a new database."""
+    if not inspect(engine).has_table("alembic_version"):
+        return None
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade_schema(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration, keeping existing data."""
+    if stored_revision(engine) == head_revision():
+        return  # the usual case: every command starts without loading Alembic
     from alembic import command
 
     with engine.begin() as connection:

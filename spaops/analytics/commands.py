@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlmodel import select
 
 from models import Location
-from spaops.analytics.kpis import Period, kpi_report
+from spaops.analytics.report import Period, kpi_report
 from spaops.argtypes import iso_date
 from spaops.db import session_scope
 from spaops.errors import UsageError

@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from models import CATEGORIES, Booking, Location, Service
+from models import CATEGORIES, Booking, BookingDay, Location, Service
 from spaops.analytics.kpis import Period, in_scope
-from spaops.analytics.sqlfuncs import week_start
+from spaops.analytics.sqlfuncs import days_between, week_start
 from spaops.auth import NotAllowed, Viewer
 from spaops.revision import bump_data_revision
 
 
 def _completed_by(session: Session, period: Period, location_ids: Collection[int] | None,
                   *keys) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    b, s, loc = Booking.__table__, Service.__table__, Location.__table__
-    begin, end = period.bounds()
-    stmt = (select(*keys, s.c.category, func.count().label("completed"),
-                   func.sum(func.coalesce(b.c.price_cents, 0)).label("revenue_cents"))
-            .select_from(b.join(s, s.c.id == b.c.service_id)
-                         .join(loc, loc.c.id == b.c.location_id))
-            .where(b.c.status == "completed", b.c.starts_at >= begin, b.c.starts_at < end,
-                   in_scope(b.c.location_id, location_ids))
+    r, s, loc = BookingDay.__table__, Service.__table__, Location.__table__
+    stmt = (select(*keys, s.c.category, func.sum(r.c.bookings).label("completed"),
+                   func.sum(func.coalesce(r.c.price_cents, 0) * r.c.bookings)
+                   .label("revenue_cents"))
+            .select_from(r.join(s, s.c.id == r.c.service_id)
+                         .join(loc, loc.c.id == r.c.location_id))
+            .where(r.c.status == "completed", r.c.day >= period.start, r.c.day <= period.end,
+                   in_scope(r.c.location_id, location_ids))
             .group_by(*keys, s.c.category))
     frame = pd.DataFrame(session.execute(stmt).mappings().all())
     if frame.empty:
@@ -65,7 +64,7 @@ def mix_by_location(session: Session, period: Period, *,
 def mix_by_week(session: Session, period: Period, *,
                 location_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Therapeutic share per location and week."""
-    week = week_start(Booking.__table__.c.starts_at).label("week")
+    week = week_start(BookingDay.__table__.c.day).label("week")
     frame = _completed_by(session, period, location_ids,
                           Location.__table__.c.name.label("location"), week)
     if frame.empty:
@@ -114,38 +113,33 @@ def rebooking(session: Session, period: Period, *, therapeutic_days: int = 14,
               location_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Per family: completed visits in the period, and the share rebooked within the window.
 
-    A visit counts as rebooked on time when the same client's next non-cancelled booking
-    starts within the family's window (14 days therapeutic, 35 relaxation by default).
-    Visits whose window reaches past today's data still count as not (yet) rebooked.
+    A visit counts as rebooked on time when the same client has another non-cancelled
+    booking (in scope) starting at or after it and less than the family's window plus one
+    day later (14 days therapeutic, 35 relaxation by default): a gap of whole days up to
+    the window. Visits whose window reaches past today's data count as not (yet) rebooked.
     """
     b, s = Booking.__table__, Service.__table__
     begin, end = period.bounds()
-    # Only bookings that can matter: from the period's start to its end plus the longest
-    # window, so the window function never runs over the whole history.
-    horizon = end + timedelta(days=max(therapeutic_days, relaxation_days) + 1)
-    visits = (select(b.c.client_id, b.c.starts_at, b.c.status, s.c.category,
-                     func.lead(b.c.starts_at).over(partition_by=b.c.client_id,
-                                                   order_by=b.c.starts_at).label("next_at"))
-              .select_from(b.join(s, s.c.id == b.c.service_id))
-              .where(b.c.client_id.isnot(None), b.c.status != "cancelled",
-                     b.c.starts_at >= begin, b.c.starts_at < horizon,
-                     in_scope(b.c.location_id, location_ids))
-              .subquery())
-    rows = pd.DataFrame(session.execute(
-        select(visits.c.category, visits.c.starts_at, visits.c.next_at)
-        .where(visits.c.status == "completed", visits.c.starts_at >= begin,
-               visits.c.starts_at < end,
-               visits.c.category.in_(("therapeutic", "relaxation")))).mappings().all(),
-        columns=["category", "starts_at", "next_at"])
-    rows["starts_at"] = pd.to_datetime(rows["starts_at"])
-    rows["next_at"] = pd.to_datetime(rows["next_at"])
-    window = rows["category"].map({"therapeutic": therapeutic_days,
-                                   "relaxation": relaxation_days})
-    gap = (rows["next_at"] - rows["starts_at"]).dt.days
-    rows["on_time"] = (gap <= window).fillna(False)
-    out = rows.groupby("category").agg(visits=("on_time", "size"),
-                                       rebooked_on_time=("on_time", "sum")).reset_index()
-    out["rebooking_rate"] = (out["rebooked_on_time"] / out["visits"]).round(4)
+    window = case((s.c.category == "therapeutic", therapeutic_days), else_=relaxation_days)
+    later = b.alias("later")
+    # A seek on (client_id, starts_at) per visit, never a sort of the whole period.
+    rebooked = (select(later.c.id)
+                .where(later.c.client_id == b.c.client_id, later.c.id != b.c.id,
+                       later.c.status != "cancelled", later.c.starts_at >= b.c.starts_at,
+                       days_between(b.c.starts_at, later.c.starts_at) < window + 1,
+                       in_scope(later.c.location_id, location_ids))
+                .exists())
+    stmt = (select(s.c.category, func.count().label("visits"),
+                   func.count().filter(rebooked).label("rebooked_on_time"))
+            .select_from(b.join(s, s.c.id == b.c.service_id))
+            .where(b.c.status == "completed", b.c.client_id.isnot(None),
+                   b.c.starts_at >= begin, b.c.starts_at < end,
+                   s.c.category.in_(("therapeutic", "relaxation")),
+                   in_scope(b.c.location_id, location_ids))
+            .group_by(s.c.category).order_by(s.c.category))
+    out = pd.DataFrame(session.execute(stmt).mappings().all(),
+                       columns=["category", "visits", "rebooked_on_time"])
+    out["rebooking_rate"] = (out["rebooked_on_time"] / out["visits"]).astype(float).round(4)
     out["window_days"] = out["category"].map({"therapeutic": therapeutic_days,
                                               "relaxation": relaxation_days})
     return out

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from models import TIERS, Booking, Location, MarketBand, Service
+from models import TIERS, BookingDay, Location, MarketBand, Service
 from spaops.analytics.kpis import Period, in_scope
 from spaops.auth import NotAllowed, Viewer
 from spaops.revision import bump_data_revision
@@ -17,29 +17,30 @@ from spaops.revision import bump_data_revision
 def price_bands(session: Session, period: Period, *,
                 location_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Per location and massage service: price per 60 min, band, counts and the gap."""
-    b, s, loc, band = (Booking.__table__, Service.__table__, Location.__table__,
+    r, s, loc, band = (BookingDay.__table__, Service.__table__, Location.__table__,
                        MarketBand.__table__)
-    begin, end = period.bounds()
-    below = b.c.price_cents * 60 < band.c.low * 100 * b.c.duration_min
-    above = b.c.price_cents * 60 > band.c.high * 100 * b.c.duration_min
+    n = r.c.bookings  # the daily rollup: each row stands for n alike bookings
+    below = r.c.price_cents * 60 < band.c.low * 100 * r.c.duration_min
+    above = r.c.price_cents * 60 > band.c.high * 100 * r.c.duration_min
     stmt = (
         select(loc.c.name.label("location"), loc.c.tier, s.c.name.label("service"),
                s.c.category, band.c.low, band.c.high, band.c.source,
-               func.count().label("completed"),
-               (func.avg(b.c.price_cents * 60.0 / b.c.duration_min) / 100).label("price_60"),
-               func.sum(case((below, 1), else_=0)).label("below_band"),
-               func.sum(case((and_(~below, ~above), 1), else_=0)).label("within_band"),
-               func.sum(case((above, 1), else_=0)).label("above_band"),
-               func.sum(case((below, band.c.low * 100.0 * b.c.duration_min / 60.0
-                              - b.c.price_cents), else_=0)).label("gap_cents"))
-        .select_from(b.join(s, s.c.id == b.c.service_id)
-                     .join(loc, loc.c.id == b.c.location_id)
+               func.sum(n).label("completed"),
+               (func.sum(r.c.price_cents * 60.0 / r.c.duration_min * n) / func.sum(n) / 100)
+               .label("price_60"),
+               func.sum(case((below, n), else_=0)).label("below_band"),
+               func.sum(case((and_(~below, ~above), n), else_=0)).label("within_band"),
+               func.sum(case((above, n), else_=0)).label("above_band"),
+               func.sum(case((below, (band.c.low * 100.0 * r.c.duration_min / 60.0
+                                      - r.c.price_cents) * n), else_=0)).label("gap_cents"))
+        .select_from(r.join(s, s.c.id == r.c.service_id)
+                     .join(loc, loc.c.id == r.c.location_id)
                      .join(band, and_(band.c.tier == loc.c.tier,
                                       band.c.category == s.c.category)))
-        .where(b.c.status == "completed", b.c.price_cents.isnot(None),
+        .where(r.c.status == "completed", r.c.price_cents.isnot(None),
                s.c.category.in_(("therapeutic", "relaxation")),
-               b.c.starts_at >= begin, b.c.starts_at < end,
-               in_scope(b.c.location_id, location_ids))
+               r.c.day >= period.start, r.c.day <= period.end,
+               in_scope(r.c.location_id, location_ids))
         .group_by(loc.c.name, loc.c.tier, s.c.name, s.c.category, band.c.low, band.c.high,
                   band.c.source)
         .order_by(loc.c.name, s.c.name))

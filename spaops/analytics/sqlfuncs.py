@@ -28,6 +28,26 @@ def _minutes_default(element: minutes_between, compiler: Any, **kw: Any) -> str:
     return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 60.0)"
 
 
+class days_between(FunctionElement[float]):  # noqa: N801
+    """Days, with fractions, from one timestamp to another."""
+
+    type = Float()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"
+
+
+@compiles(days_between)
+def _days_default(element: days_between, compiler: Any, **kw: Any) -> str:
+    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+
+
 class week_start(FunctionElement[Any]):  # noqa: N801
     """The Monday of a timestamp's week, as a date."""
 

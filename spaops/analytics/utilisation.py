@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Booking, Location, Shift, Therapist
+from models import Booking, BookingDay, Location, Shift, Therapist
 from spaops.analytics.kpis import Period, in_scope, kpi_sums
 from spaops.analytics.sqlfuncs import day_of, hour_of, minutes_between, week_start, weekday_of
 
@@ -100,16 +100,15 @@ def room_utilisation(session: Session, period: Period, *,
 def weekly_utilisation(session: Session, period: Period, *,
                        location_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Booked over scheduled minutes per location and week (Monday)."""
-    b, sh, loc = Booking.__table__, Shift.__table__, Location.__table__
-    begin, end = period.bounds()
-    week_b = week_start(b.c.starts_at).label("week")
+    r, sh, loc = BookingDay.__table__, Shift.__table__, Location.__table__
+    week_b = week_start(r.c.day).label("week")
     booked = pd.DataFrame(session.execute(
         select(loc.c.name.label("location"), week_b,
-               func.sum(b.c.duration_min).label("booked_minutes"))
-        .join(loc, loc.c.id == b.c.location_id)
-        .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
-               b.c.starts_at >= begin, b.c.starts_at < end,
-               in_scope(b.c.location_id, location_ids))
+               func.sum(r.c.duration_min * r.c.bookings).label("booked_minutes"))
+        .join(loc, loc.c.id == r.c.location_id)
+        .where(r.c.with_therapist, r.c.status.in_(HOLDS_TIME),
+               r.c.day >= period.start, r.c.day <= period.end,
+               in_scope(r.c.location_id, location_ids))
         .group_by(loc.c.name, week_b)).mappings().all(),
         columns=["location", "week", "booked_minutes"])
     week_s = week_start(sh.c.shift_date).label("week")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -19,6 +19,7 @@ from spaops.ingest.bookings import BookingsPreview
 from spaops.ingest.values import map_distinct
 from spaops.names import name_key
 from spaops.revision import bump_data_revision
+from spaops.rollup import refresh_booking_days
 from spaops.services import classify_service
 
 IN_CHUNK = 500
@@ -296,6 +297,8 @@ def import_bookings(
         session.flush()
         say(0.5, "writing bookings")
         _write_bookings(session, written, clients, batch.id)
+        say(0.85, "updating the daily figures")
+        refresh_booking_days(session.connection(), _days_touched(written, locations))
         say(0.9, "recording rejected rows")
         rejected = rows[rows["outcome"] == "rejected"]
         if len(rejected):
@@ -307,6 +310,20 @@ def import_bookings(
         bump_data_revision(session)
         say(1.0, "done")
         return {"batch_id": batch.id, **document}
+
+
+def _days_touched(written: pd.DataFrame, locations: dict) -> dict[int, tuple[date, date]]:
+    """First and last day per location the written bookings sit on now or sat on before."""
+    moved = written[written["outcome"] == "updated"]
+    days = pd.concat([
+        pd.DataFrame({"location_id": written["location_id"],
+                      "day": pd.to_datetime(written["starts_at"])}),
+        pd.DataFrame({"location_id": moved["db_location"].map(locations),
+                      "day": pd.to_datetime(moved["db_starts_at"])}),
+    ]).dropna()
+    spans = days.groupby("location_id")["day"].agg(["min", "max"])
+    return {int(location_id): (first.date(), last.date())
+            for location_id, first, last in spans.itertuples()}
 
 
 def _write_bookings(session: Session, written: pd.DataFrame, clients: dict,

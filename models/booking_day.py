@@ -1,0 +1,27 @@
+"""A daily rollup of bookings, so owner reports never scan every booking."""
+
+from datetime import date
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class BookingDay(SQLModel, table=True):
+    """Bookings of one location and day alike in service, status, therapist, length and price.
+
+    Derived from `booking` and rebuilt for the days a write touches (spaops.rollup), so
+    figures stay exact while tiers, bands and service categories are still joined live.
+    """
+
+    __tablename__ = "booking_day"
+    __table_args__ = (Index("ix_booking_day_day_location", "day", "location_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    location_id: int = Field(foreign_key="location.id")
+    day: date
+    service_id: int = Field(foreign_key="service.id")
+    status: str = Field(max_length=16)
+    with_therapist: bool
+    duration_min: int
+    price_cents: int | None = None
+    bookings: int
