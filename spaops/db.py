@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -21,6 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "spaops.db"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KB = 64 * 1024
 _REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
 _DOWN_REVISION = re.compile(r'^down_revision: str \| None = "([^"]+)"', re.MULTILINE)
 
@@ -73,6 +75,8 @@ def make_engine(url: str | None = None) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # A page cache that holds the booking indexes of a big import (grows only as used).
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -171,23 +175,36 @@ def bulk_insert(session: Session, model: type, rows: list[dict], chunk: int = 50
     """
     if not rows:
         return
-    table = model.__table__  # type: ignore[attr-defined]
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        for start in range(0, len(rows), chunk):
-            connection.execute(insert(table), rows[start : start + chunk])
-        return
     names = list(rows[0])
     columns = []
+    sqlite = session.connection().dialect.name == "sqlite"
     for name in names:
         values = [row[name] for row in rows]
         sample = next((v for v in values if v is not None), None)
-        convert = _sqlite_converter(sample)
+        convert = _sqlite_converter(sample) if sqlite else None
         if convert is not None:
             values = [None if v is None else convert(v) for v in values]
         columns.append(values)
+    insert_tuples(session, model, names, zip(*columns, strict=True), chunk=chunk)
+
+
+def insert_tuples(session: Session, model: type, names: list[str],
+                  rows: Iterable[tuple], chunk: int = 50_000) -> None:
+    """Insert rows given as tuples in the order of `names`, values ready for the database.
+
+    SQLite takes them straight through the DBAPI's executemany (dates and times as the
+    text SQLAlchemy writes); PostgreSQL through Core, a chunk at a time.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        iterator = iter(rows)
+        while batch := [dict(zip(names, row, strict=True))
+                        for row in itertools.islice(iterator, chunk)]:
+            connection.execute(insert(table), batch)
+        return
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
            f"VALUES ({', '.join('?' for _ in names)})")
     cursor = connection.connection.driver_connection.cursor()
-    cursor.executemany(sql, zip(*columns, strict=True))
+    cursor.executemany(sql, rows)
     cursor.close()

@@ -8,6 +8,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from spaops.errors import UsageError
 
@@ -85,8 +86,7 @@ def decode_export(data: bytes) -> Decoded:
     return Decoded(text=text, encoding=encoding, delimiter=sniff_delimiter(text))
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One data record: its 1-based starting line in the file and its fields."""
 
     line: int
@@ -97,34 +97,27 @@ def read_records(decoded: Decoded) -> tuple[list[str], Iterator[Record]]:
     """Return the header and an iterator over non-blank data records with line numbers."""
     reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=decoded.delimiter)
     header: list[str] | None = None
-    previous_line = 0
     try:
         for row in reader:
-            start = previous_line + 1
-            previous_line = reader.line_num
-            if any(cell.strip() for cell in row):
+            if "".join(row).strip():  # not a blank line
                 header = row
                 break
     except csv.Error as exc:
         raise UsageError(f"cannot read the file as CSV: {exc}") from exc
     if header is None:
         raise UsageError("the file has no header row")
+    header_end = reader.line_num
 
     def records() -> Iterator[Record]:
-        nonlocal previous_line
-        while True:
-            start = previous_line + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise UsageError(f"line {start}: cannot read the file as CSV: {exc}") from exc
-            previous_line = reader.line_num
-            if any(cell.strip() for cell in row):
-                yield Record(start, row)
+        start = header_end + 1
+        try:
+            for row in reader:
+                if "".join(row).strip():  # not a blank line
+                    yield Record(start, row)
+                start = reader.line_num + 1
+        except csv.Error as exc:
+            raise UsageError(f"line {start}: cannot read the file as CSV: {exc}") from exc
 
-    del start
     return [h.strip() for h in header], records()
 
 

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Text, any_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
 from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
-from spaops.db import bulk_insert, session_scope
+from spaops.db import bulk_insert, insert_tuples, session_scope
 from spaops.ingest.bookings import BookingsPreview
+from spaops.ingest.bulk import paused_gc
 from spaops.ingest.values import map_distinct
 from spaops.names import name_key
 from spaops.revision import bump_data_revision
 from spaops.rollup import refresh_booking_days
 from spaops.services import classify_service
 
-IN_CHUNK = 500
 WRITE_CHUNK = 50_000
 Progress = Callable[[float, str], None]
 COMPARED = ("location", "service", "therapist", "client", "starts_at", "duration_min",
@@ -66,31 +68,33 @@ def _by_key(session: Session, model: type, *columns: Any) -> dict[str, tuple]:
         select(table.c.name_key, *[table.c[c] for c in columns]))}
 
 
-def _chunked(values: list, size: int = IN_CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
+def _one_of(session: Session, column: Any, values: list[str]) -> ColumnElement[bool]:
+    """`column IN values` with the whole list as one parameter, not one per value.
+
+    SQLite reads it from a JSON array (json_each), PostgreSQL from an array (= ANY), so
+    looking up a hundred thousand booking ids is one indexed query, not hundreds.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        listed = func.json_each(bindparam("listed", json.dumps(values))).table_valued("value")
+        return column.in_(select(listed.c.value))
+    return column == any_(bindparam("listed", values, type_=ARRAY(Text)))
 
 
 def _existing_bookings(session: Session, refs: list[str]) -> pd.DataFrame:
     """Bookings already stored under these refs, with names as matching keys."""
     b, loc, svc, th, cl = (Booking.__table__, Location.__table__, Service.__table__,
                            Therapist.__table__, Client.__table__)
-    frames = []
-    for chunk in _chunked(refs):
-        stmt = (select(b.c.id, b.c.external_ref, loc.c.name_key.label("location"),
-                       svc.c.name_key.label("service"), th.c.name_key.label("therapist"),
-                       cl.c.external_ref.label("client"), b.c.starts_at, b.c.duration_min,
-                       b.c.price_cents, b.c.status, b.c.requested)
-                .select_from(b.join(loc, loc.c.id == b.c.location_id)
-                             .join(svc, svc.c.id == b.c.service_id)
-                             .outerjoin(th, th.c.id == b.c.therapist_id)
-                             .outerjoin(cl, cl.c.id == b.c.client_id))
-                .where(b.c.external_ref.in_(chunk)))
-        frames.append(pd.DataFrame(session.execute(stmt).mappings().all()))
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return pd.DataFrame(columns=["id", "external_ref", *COMPARED])
-    return pd.concat(frames, ignore_index=True)
+    stmt = (select(b.c.id, b.c.external_ref, loc.c.name_key.label("location"),
+                   svc.c.name_key.label("service"), th.c.name_key.label("therapist"),
+                   cl.c.external_ref.label("client"), b.c.starts_at, b.c.duration_min,
+                   b.c.price_cents, b.c.status, b.c.requested)
+            .select_from(b.join(loc, loc.c.id == b.c.location_id)
+                         .join(svc, svc.c.id == b.c.service_id)
+                         .outerjoin(th, th.c.id == b.c.therapist_id)
+                         .outerjoin(cl, cl.c.id == b.c.client_id))
+            .where(_one_of(session, b.c.external_ref, refs)))
+    return pd.DataFrame(session.execute(stmt).mappings().all(),
+                        columns=["id", "external_ref", *COMPARED])
 
 
 def _reject(rows: pd.DataFrame, failed: pd.Series, reason: pd.Series | str) -> None:
@@ -217,18 +221,17 @@ def _client_ids(session: Session, written: pd.DataFrame, location_ids: pd.Series
     """Ids of the clients these rows name, creating the ones not seen before."""
     table = Client.__table__
     refs = written["client"].dropna().unique().tolist()
-    ids: dict[str, int] = {}
-    for chunk in _chunked(refs):
-        ids.update(session.execute(select(table.c.external_ref, table.c.id)
-                                   .where(table.c.external_ref.in_(chunk))).all())
+    ids: dict[str, int] = dict(session.execute(select(table.c.external_ref, table.c.id)
+                                               .where(_one_of(session, table.c.external_ref,
+                                                              refs))).all())
     first_location = dict(zip(written["client"], location_ids, strict=True))
     missing = [{"external_ref": r, "home_location_id": int(first_location[r]),
                 "focus_areas": "", "contraindications": ""} for r in refs if r not in ids]
     if missing:
         bulk_insert(session, Client, missing)
-        for chunk in _chunked([m["external_ref"] for m in missing]):
-            ids.update(session.execute(select(table.c.external_ref, table.c.id)
-                                       .where(table.c.external_ref.in_(chunk))).all())
+        ids.update(session.execute(select(table.c.external_ref, table.c.id).where(
+            _one_of(session, table.c.external_ref, [m["external_ref"] for m in missing]))
+        ).all())
     _update_intake(session, written, ids)
     return ids
 
@@ -260,6 +263,7 @@ def _update_intake(session: Session, written: pd.DataFrame, ids: dict) -> None:
                                                                  strict=True)])
 
 
+@paused_gc()
 def import_bookings(
     engine: Engine, preview: BookingsPreview, *, username: str = "",
     allowed_location_ids: Collection[int] | None = None, dry_run: bool = False,
@@ -326,59 +330,71 @@ def _days_touched(written: pd.DataFrame, locations: dict) -> dict[int, tuple[dat
             for location_id, first, last in spans.itertuples()}
 
 
+def _values(series: pd.Series) -> list:
+    """A column as plain Python values, None for NA (what the DBAPI binds)."""
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _moments(series: pd.Series, sqlite: bool) -> list:
+    """Timestamps as the database takes them; on SQLite the text SQLAlchemy writes."""
+    if not sqlite:
+        return list(series.dt.to_pydatetime())
+    codes, distinct = pd.factorize(series)  # a few thousand distinct starts, not a million
+    text = pd.Series(distinct).dt.strftime("%Y-%m-%d %H:%M:%S.%f").to_numpy()
+    return text[codes].tolist()
+
+
+def _booking_columns(frame: pd.DataFrame, clients: dict, batch_id: int,
+                     sqlite: bool) -> dict[str, list]:
+    """The booking table's columns for these rows, built column by column."""
+    starts = pd.to_datetime(frame["starts_at"])
+    minutes = frame["duration_min"].astype("Int64")
+    return {
+        "location_id": _values(frame["location_id"].astype("Int64")),
+        "service_id": _values(frame["service_id"].astype("Int64")),
+        "client_id": _values(frame["client"].map(clients).astype("Int64")),
+        "starts_at": _moments(starts, sqlite),
+        "ends_at": _moments(starts + pd.to_timedelta(minutes.astype("int64"), unit="min"),
+                            sqlite),
+        "duration_min": _values(minutes),
+        "price_cents": _values(frame["price_cents"].astype("Int64")),
+        "status": _values(frame["status"].astype("string")),
+        "requested": [bool(v) for v in frame["requested"].tolist()],
+        "therapist_id": _values(frame["therapist_id"].astype("Int64")),
+        "import_batch_id": [batch_id] * len(frame),
+    }
+
+
 def _write_bookings(session: Session, written: pd.DataFrame, clients: dict,
                     batch_id: int) -> None:
     """Insert the new bookings and update the changed ones, in bulk, column by column."""
-
-    def column(frame: pd.DataFrame, name: str, cast: Callable[[Any], Any]) -> list:
-        return [None if pd.isna(v) else cast(v) for v in frame[name].tolist()]
-
-    def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-        starts = [t.to_pydatetime() for t in pd.to_datetime(frame["starts_at"])]
-        minutes = column(frame, "duration_min", int)
-        client_refs = column(frame, "client", str)
-        fields = {
-            "location_id": column(frame, "location_id", int),
-            "service_id": column(frame, "service_id", int),
-            "client_id": [None if r is None else clients.get(r) for r in client_refs],
-            "starts_at": starts,
-            "ends_at": [s + timedelta(minutes=m) for s, m in zip(starts, minutes, strict=True)],
-            "duration_min": minutes,
-            "price_cents": column(frame, "price_cents", int),
-            "status": column(frame, "status", str),
-            "requested": [bool(v) for v in frame["requested"].tolist()],
-            "therapist_id": column(frame, "therapist_id", int),
-        }
-        names = list(fields)
-        return [dict(zip(names, values, strict=True)) | {"import_batch_id": batch_id}
-                for values in zip(*fields.values(), strict=True)]
-
-    new = written[written["outcome"] == "inserted"]
-    # A chunk at a time: a million row dicts at once would cost gigabytes.
-    for start in range(0, len(new), WRITE_CHUNK):
+    sqlite = session.connection().dialect.name == "sqlite"
+    # In start order per location: the booking indexes then grow mostly at their ends.
+    new = written[written["outcome"] == "inserted"].sort_values(["location_id", "starts_at"])
+    for start in range(0, len(new), WRITE_CHUNK):  # bounded memory on a million rows
         part = new.iloc[start:start + WRITE_CHUNK]
-        inserts = records(part)
-        for row, ref in zip(inserts, part["booking_ref"].astype(str).tolist(), strict=True):
-            row["external_ref"] = ref
-        bulk_insert(session, Booking, inserts)
+        columns = {"external_ref": _values(part["booking_ref"].astype("string")),
+                   **_booking_columns(part, clients, batch_id, sqlite)}
+        insert_tuples(session, Booking, list(columns), zip(*columns.values(), strict=True))
 
     changed = written[written["outcome"] == "updated"]
     if changed.empty:
         return
     table = Booking.__table__
-    updates = records(changed)
-    for row, booking_id in zip(updates, changed["db_id"].astype(int).tolist(), strict=True):
-        row["b_id"] = booking_id
-    columns = ("location_id", "service_id", "client_id", "starts_at", "ends_at",
-               "duration_min", "price_cents", "status", "requested", "import_batch_id")
+    columns = _booking_columns(changed, clients, batch_id, sqlite=False)
+    columns["b_id"] = changed["db_id"].astype(int).tolist()
+    updates = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(),
+                                                                     strict=True)]
+    names = ("location_id", "service_id", "client_id", "starts_at", "ends_at",
+             "duration_min", "price_cents", "status", "requested", "import_batch_id")
     base = update(table).where(table.c.id == bindparam("b_id"))
     # No therapist in the export keeps the one assigned here.
     keep = [u for u in updates if u["therapist_id"] is None]
     replace = [u for u in updates if u["therapist_id"] is not None]
     if keep:
-        session.execute(base.values({c: bindparam(c) for c in columns}),
-                        [{k: u[k] for k in ("b_id", *columns)} for u in keep])
+        session.execute(base.values({c: bindparam(c) for c in names}),
+                        [{k: u[k] for k in ("b_id", *names)} for u in keep])
     if replace:
-        session.execute(base.values({c: bindparam(c) for c in (*columns, "therapist_id")}),
-                        [{k: u[k] for k in ("b_id", *columns, "therapist_id")}
+        session.execute(base.values({c: bindparam(c) for c in (*names, "therapist_id")}),
+                        [{k: u[k] for k in ("b_id", *names, "therapist_id")}
                          for u in replace])
