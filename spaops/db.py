@@ -22,7 +22,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "spaops.db"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-SQLITE_CACHE_KB = 64 * 1024
+SQLITE_CACHE_KB = 32 * 1024
 _REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
 _DOWN_REVISION = re.compile(r'^down_revision: str \| None = "([^"]+)"', re.MULTILINE)
 

@@ -11,14 +11,21 @@ from typing import Any
 from spaops.errors import UsageError
 
 
-def _read_file(path: str) -> bytes:
+def _readable(path: str) -> Path:
+    """The file named on the command line, checked to exist and be readable."""
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"no such file: {path}")
     try:
-        return file.read_bytes()
+        with file.open("rb"):
+            pass
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+    return file
+
+
+def _read_file(path: str) -> bytes:
+    return _readable(path).read_bytes()
 
 
 def _report(args: argparse.Namespace, document: dict[str, Any]) -> int:
@@ -40,11 +47,10 @@ def _report(args: argparse.Namespace, document: dict[str, Any]) -> int:
 def cmd_import_bookings(args: argparse.Namespace) -> int:
     """Import a booking export (or, with --dry-run, say what it would do)."""
     from spaops.cli import open_engine
-    from spaops.ingest import import_bookings, read_bookings_export
+    from spaops.ingest import import_bookings, read_bookings_file
 
-    data = _read_file(args.file)
-    preview = read_bookings_export(data, Path(args.file).name, day_first=args.day_first,
-                                   default_location=args.location)
+    preview = read_bookings_file(_readable(args.file), day_first=args.day_first,
+                                 default_location=args.location)
     engine = open_engine(args)
     document = import_bookings(engine, preview, username="cli", dry_run=args.dry_run,
                                progress=_progress if preview.total_rows >= 10_000 else None)

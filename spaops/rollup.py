@@ -21,6 +21,7 @@ from spaops.analytics.sqlfuncs import day_of
 # The columns a booking is rolled up by, besides its location and day.
 _ALIKE = ("service_id", "status", "with_therapist", "duration_min", "price_cents")
 Spans = Mapping[int, tuple[date, date]]
+WINDOW_DAYS = 31
 
 
 def spans_of(pairs: Iterable[tuple[int, date]]) -> dict[int, tuple[date, date]]:
@@ -56,12 +57,16 @@ def refresh_booking_days(connection: Connection, spans: Spans | None = None) -> 
             # time already), so neither deletes what the other is about to count.
             connection.execute(select(Location.__table__.c.id)
                                .where(Location.__table__.c.id == location_id).with_for_update())
-        connection.execute(delete(r).where(r.c.location_id == location_id, r.c.day >= first,
-                                           r.c.day <= last))
-        connection.execute(insert(r).from_select(columns, _rolled_up(
-            (b.c.location_id == location_id)
-            & (b.c.starts_at >= datetime.combine(first, time()))
-            & (b.c.starts_at < datetime.combine(last + timedelta(days=1), time())))))
+        # A month at a time: each GROUP BY sorts a month of bookings, not a year of them.
+        while first <= last:
+            until = min(last, first + timedelta(days=WINDOW_DAYS - 1))
+            connection.execute(delete(r).where(r.c.location_id == location_id,
+                                               r.c.day >= first, r.c.day <= until))
+            connection.execute(insert(r).from_select(columns, _rolled_up(
+                (b.c.location_id == location_id)
+                & (b.c.starts_at >= datetime.combine(first, time()))
+                & (b.c.starts_at < datetime.combine(until + timedelta(days=1), time())))))
+            first = until + timedelta(days=1)
 
 
 def _days_of(booking: Booking) -> list[tuple[int, date]]:

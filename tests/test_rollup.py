@@ -73,8 +73,10 @@ def test_imports_keep_the_rollup_current_when_bookings_move(engine):
     build_small_chain(engine)
     first = _import(engine, HEADER
                     + "X-1,Alpha Spa,Tess One,Swedish 60,C-1,2026-03-02 16:00,60,110,completed\n"
-                    + "X-2,Alpha Spa,,Swedish 60,C-2,2026-03-02 17:00,60,110,completed\n")
-    assert first["inserted"] == 2
+                    + "X-2,Alpha Spa,,Swedish 60,C-2,2026-03-02 17:00,60,110,completed\n"
+                    # Weeks later: the refresh covers the span a month at a time.
+                    + "X-3,Alpha Spa,,Swedish 60,C-3,2026-05-20 09:00,60,110,completed\n")
+    assert first["inserted"] == 3
     assert_rollup_current(engine)
     assert _day(engine, "2026-03-02")["bookings"] == 7 + 2  # a1, a2, a5, a6, b1-b3 and these two
     # X-1 moves to Beta Clinic on 5 March; X-2 is cancelled in place.

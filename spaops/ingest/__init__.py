@@ -1,6 +1,6 @@
 """Getting data in: booking exports, rosters and shift files, validated and upserted."""
 
-from spaops.ingest.bookings import BookingsPreview, read_bookings_export
+from spaops.ingest.bookings import BookingsPreview, read_bookings_export, read_bookings_file
 from spaops.ingest.roster import import_shifts, import_therapists
 from spaops.ingest.upsert import ImportPlan, import_bookings, plan_bookings
 
@@ -12,4 +12,5 @@ __all__ = [
     "import_therapists",
     "plan_bookings",
     "read_bookings_export",
+    "read_bookings_file",
 ]

@@ -7,20 +7,30 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import union_categoricals
 
 from spaops.errors import UsageError
 from spaops.ingest.bulk import paused_gc
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
-from spaops.ingest.reading import Decoded, Record, decode_export, raw_line, read_records
+from spaops.ingest.reading import (
+    Decoded,
+    Record,
+    decode_export,
+    decode_file,
+    raw_line,
+    read_records,
+)
 from spaops.ingest.values import (
     Distinct,
     build_dates,
+    categories_of,
     clean,
     detect_day_first,
-    map_distinct,
     parse_durations,
     parse_money,
     parse_statuses,
@@ -30,7 +40,7 @@ from spaops.ingest.values import (
 )
 from spaops.names import display_name
 
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 50_000
 TEXT_FIELDS = ("booking_ref", "location", "therapist", "service", "client", "pressure",
                "focus_areas", "contraindications", "gender_preference")
 
@@ -84,12 +94,30 @@ def _chunks(records: Iterator[Record], width: int, columns: dict[str, int],
         frame["raw"] = pd.array(
             [raw_line(r.fields, delimiter) if wrong else None
              for r, wrong in zip(batch, bad, strict=True)], dtype="string")
+        del batch, fields, by_column
+        for name in columns:
+            frame[name] = clean(frame[name])
+        for name in TEXT_FIELDS:
+            if name not in frame:
+                frame[name] = pd.array([None] * len(frame), dtype="string")
+        frame.attrs["header_width"] = width
         yield frame
 
 
+def read_bookings_export(data: bytes, file_name: str = "upload.csv",
+                         **options: Any) -> BookingsPreview:
+    """Read a booking export held in memory (an upload); see `read_bookings`."""
+    return read_bookings(decode_export(data), file_name, **options)
+
+
+def read_bookings_file(path: Path, **options: Any) -> BookingsPreview:
+    """Read a booking export from disk as a stream; see `read_bookings`."""
+    return read_bookings(decode_file(path), path.name, **options)
+
+
 @paused_gc()
-def read_bookings_export(
-    data: bytes,
+def read_bookings(
+    decoded: Decoded,
     file_name: str = "upload.csv",
     *,
     day_first: bool | None = None,
@@ -98,43 +126,73 @@ def read_bookings_export(
     now: datetime | None = None,
 ) -> BookingsPreview:
     """Read a booking export and validate every row; nothing touches the database."""
-    decoded = decode_export(data)
     header, records = read_records(decoded)
     try:
         mapping, ignored = map_headers(header, BOOKING_FIELDS, mapping_overrides)
     except ValueError as exc:
+        records.close()
         raise UsageError(str(exc)) from exc
     if "service" not in mapping or not ({"start", "date"} & set(mapping)):
+        records.close()
         raise UsageError(
             "no recognisable booking columns: a booking export needs at least a service and "
             f"a start date (columns found: {', '.join(header[:12]) or 'none'})")
     default_location = display_name(default_location) if default_location else None
     if "location" not in mapping and not default_location:
+        records.close()
         raise UsageError("the file has no location column: choose the location these "
                          "bookings belong to (--location NAME)")
     positions = {f: header.index(h) for f, h in mapping.items()}
-    parts = list(_chunks(records, len(header), positions, decoded.delimiter))
-    if not parts:
+    has = set(mapping)
+    # Read a chunk at a time, month-first unless told otherwise. A day above 12 in the
+    # first field makes the whole file day-first: if earlier chunks were already read
+    # month-first, the file is read again (rare: the first chunk almost always tells).
+    use_day_first = bool(day_first)
+    while True:
+        parsed: list[pd.DataFrame] = []
+        detected = reread = False
+        for chunk in _chunks(records, len(header), positions, decoded.delimiter):
+            rows, chunk_detected, inferred, notes = _parse(chunk, has, use_day_first,
+                                                           default_location, now)
+            detected |= chunk_detected
+            if day_first is None and chunk_detected and not use_day_first:
+                use_day_first = True
+                if parsed:
+                    reread = True
+                    break
+                rows, chunk_detected, inferred, notes = _parse(chunk, has, True,
+                                                               default_location, now)
+            parsed.append(rows)
+        if not reread:
+            break
+        records.close()
+        _header, records = read_records(decoded)
+    if not parsed:
         raise UsageError("the file has a header but no data rows")
-    frame = pd.concat(parts, ignore_index=True)
-    frame.attrs["header_width"] = len(header)
-    for name in positions:
-        frame[name] = clean(frame[name])
-    for name in TEXT_FIELDS:
-        if name not in frame:
-            frame[name] = pd.array([None] * len(frame), dtype="string")
-    del parts
-    rows, detected, inferred, notes = _parse(frame, set(mapping), day_first,
-                                             default_location, now)
-    del frame
+    rows = _concat(parsed)
+    del parsed
     _keep_raw_lines_of_rejected(rows, decoded)
     return BookingsPreview(
-        file_name=file_name, sha256=hashlib.sha256(data).hexdigest(),
+        file_name=file_name, sha256=decoded.sha256,
         encoding=decoded.encoding, delimiter=decoded.delimiter, header=header,
         mapping=mapping, ignored_columns=ignored,
-        day_first=detected if day_first is None else day_first, day_first_detected=detected,
-        status_inferred=inferred, default_location=default_location, rows=rows, notes=notes,
+        day_first=use_day_first if day_first is None else day_first,
+        day_first_detected=detected, status_inferred=inferred,
+        default_location=default_location, rows=rows, notes=notes,
     )
+
+
+NAMES = ("location", "therapist", "service")  # categorical: a few names, a million rows
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one frame, the name columns kept categorical across chunks."""
+    names = {name: union_categoricals([part[name].array for part in parts])
+             for name in NAMES}
+    rows = pd.concat([part.drop(columns=list(NAMES)) for part in parts], ignore_index=True)
+    for name, values in names.items():
+        rows[name] = values
+    return rows[parts[0].columns]
 
 
 def _keep_raw_lines_of_rejected(rows: pd.DataFrame, decoded: Decoded) -> None:
@@ -148,14 +206,25 @@ def _keep_raw_lines_of_rejected(rows: pd.DataFrame, decoded: Decoded) -> None:
     rows.loc[missing, "raw"] = rows.loc[missing, "row"].map(found).astype("string")
 
 
-def _first_reason(frame: pd.DataFrame, checks: list[tuple[pd.Series, object]]) -> pd.Series:
-    """The first failing check's reason per row (a text or a per-row Series of texts)."""
+Message = str | Callable[[pd.Index], pd.Series]
+
+
+def _first_reason(frame: pd.DataFrame, checks: list[tuple[pd.Series, Message]]) -> pd.Series:
+    """The first failing check's reason per row.
+
+    A reason is a text, or a function building texts for just the failing rows, so a
+    million good rows never pay for messages nobody reads.
+    """
     reason = pd.Series(pd.NA, index=frame.index, dtype="string")
-    for failed, message in reversed(checks):
-        failed = failed.fillna(False).astype(bool)
-        text = message if isinstance(message, pd.Series) else pd.Series(message,
-                                                                         index=frame.index)
-        reason = reason.mask(failed, text.astype("string"))
+    pending = pd.Series(True, index=frame.index)
+    for failed, message in checks:
+        hit = failed.fillna(False).astype(bool) & pending
+        if not hit.any():
+            continue
+        rows = hit.index[hit.to_numpy()]
+        reason.loc[rows] = message if isinstance(message, str) else \
+            message(rows).astype("string")
+        pending &= ~hit
     return reason
 
 
@@ -163,7 +232,7 @@ def _quoted(series: pd.Series) -> pd.Series:
     return "'" + series.fillna("").astype("string") + "'"
 
 
-def _parse(frame: pd.DataFrame, has: set[str], day_first: bool | None,
+def _parse(frame: pd.DataFrame, has: set[str], day_first: bool,
            default_location: str | None,
            now: datetime | None) -> tuple[pd.DataFrame, bool, bool, list[str]]:
     notes: list[str] = []
@@ -183,7 +252,7 @@ def _parse(frame: pd.DataFrame, has: set[str], day_first: bool | None,
     when = Distinct.of(when_text)
     distinct_parts = split_date_time(when.values)
     detected = detect_day_first(distinct_parts)
-    use_day_first = detected if day_first is None else day_first
+    use_day_first = day_first
     parts = when.spread(distinct_parts)
     dates = when.spread(build_dates(distinct_parts, day_first=use_day_first))
     minutes = when.spread(parse_times(distinct_parts["time"]))
@@ -216,49 +285,47 @@ def _parse(frame: pd.DataFrame, has: set[str], day_first: bool | None,
     if default_location is not None:
         location = location.fillna(default_location)
 
-    checks: list[tuple[pd.Series, object]] = [
+    def quoted(column: pd.Series) -> Callable[[pd.Index], pd.Series]:
+        return lambda rows: _quoted(column.loc[rows])
+
+    never = pd.Series(False, index=frame.index)
+    checks: list[tuple[pd.Series, Message]] = [
         (frame["n_fields"] != width,
-         "the row has " + frame["n_fields"].astype("string") + " fields but the header has "
-         + str(width)),
-        (frame["booking_ref"].isna() if "booking_ref" in has else pd.Series(False,
-                                                                          index=frame.index),
+         lambda rows: "the row has " + frame.loc[rows, "n_fields"].astype("string")
+         + f" fields but the header has {width}"),
+        (frame["booking_ref"].isna() if "booking_ref" in has else never,
          "the booking id is empty"),
         (when_text.isna(), "the start date is empty"),
-        (parts["y"].isna(), "cannot read the date " + _quoted(when_text)),
-        (dates.isna(), "the date " + _quoted(when_text) + " does not exist"),
-        (parts["time"].isna(), "the start time is missing in " + _quoted(when_text)),
-        (minutes.isna(), "cannot read the time " + _quoted(parts["time"])),
+        (parts["y"].isna(), lambda rows: "cannot read the date " + _quoted(when_text[rows])),
+        (dates.isna(), lambda rows: "the date " + _quoted(when_text[rows]) + " does not exist"),
+        (parts["time"].isna(),
+         lambda rows: "the start time is missing in " + _quoted(when_text[rows])),
+        (minutes.isna(), lambda rows: "cannot read the time " + _quoted(parts["time"][rows])),
         (frame["service"].isna(), "the service is empty"),
         (location.isna(), "the location is empty"),
         ((duration.notna() & ~duration.between(1, 600)).fillna(False),
-         "the duration " + duration.astype("string").fillna("") +
-         " minutes is not between 1 and 600"),
-        ("duration" in has and (frame["duration"].notna() & duration.isna()),
-         "cannot read the duration " + (_quoted(frame["duration"]) if "duration" in has
-                                        else "")),
-        ((frame["price"].notna() & price.isna()) if "price" in has
-         else pd.Series(False, index=frame.index),
-         "cannot read the price " + (_quoted(frame["price"]) if "price" in has else "")),
+         lambda rows: "the duration " + duration[rows].astype("string").fillna("")
+         + " minutes is not between 1 and 600"),
+        ((frame["duration"].notna() & duration.isna()) if "duration" in has else never,
+         lambda rows: "cannot read the duration " + quoted(frame["duration"])(rows)),
+        ((frame["price"].notna() & price.isna()) if "price" in has else never,
+         lambda rows: "cannot read the price " + quoted(frame["price"])(rows)),
         (price < 0, "the price is negative"),
-        (status.isna(), "unknown status " + (_quoted(frame["status"]) if "status" in has
-                                             else "") +
-         " (expected completed, cancelled, no-show or booked)"),
+        (status.isna(),
+         lambda rows: "unknown status " + quoted(frame["status"])(rows)
+         + " (expected completed, cancelled, no-show or booked)"),
         ((status == "completed") & price.isna(), "the price is missing on a completed booking"),
-        ((frame["requested"].notna() & requested.isna()) if "requested" in has
-         else pd.Series(False, index=frame.index),
-         "requested " + (_quoted(frame["requested"]) if "requested" in has else "")
-         + " is not yes or no"),
+        ((frame["requested"].notna() & requested.isna()) if "requested" in has else never,
+         lambda rows: "requested " + quoted(frame["requested"])(rows) + " is not yes or no"),
     ]
-    checks = [(c if isinstance(c, pd.Series) else pd.Series(bool(c), index=frame.index), m)
-              for c, m in checks]
     reason = _first_reason(frame, checks)
 
     rows = pd.DataFrame({
         "row": frame["row"],
         "booking_ref": frame["booking_ref"],
-        "location": map_distinct(location, display_name),
-        "therapist": map_distinct(frame["therapist"], display_name),
-        "service": map_distinct(frame["service"], display_name),
+        "location": categories_of(location, display_name),
+        "therapist": categories_of(frame["therapist"], display_name),
+        "service": categories_of(frame["service"], display_name),
         "client": frame["client"],
         "starts_at": starts,
         "duration_min": duration.astype("Int64"),
@@ -281,10 +348,11 @@ def _parse(frame: pd.DataFrame, has: set[str], day_first: bool | None,
 
 def _stable_refs(rows: pd.DataFrame) -> pd.Series:
     """Ids for exports without one: a hash of location, start, client and service."""
-    key = (rows["location"].fillna("").str.casefold() + "|" +
-           rows["starts_at"].astype("string").fillna("") + "|" +
-           rows["client"].fillna("").str.casefold() + "|" +
-           rows["service"].fillna("").str.casefold())
+    def text(column: str) -> pd.Series:
+        return rows[column].astype("string").fillna("")
+
+    key = (text("location").str.casefold() + "|" + text("starts_at") + "|" +
+           text("client").str.casefold() + "|" + text("service").str.casefold())
     return key.map(lambda k: "H-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype("string")
 
 

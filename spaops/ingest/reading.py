@@ -4,47 +4,21 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from pathlib import Path
+from typing import BinaryIO, NamedTuple, TextIO
 
 from spaops.errors import UsageError
 
 DELIMITERS = (",", ";", "\t")
+HEAD_BYTES = 65536  # what encoding, binary and delimiter checks look at
+BLOCK_BYTES = 1 << 20
+Opener = Callable[[], BinaryIO]
 csv.field_size_limit(10_000_000)
-
-
-@dataclass(frozen=True)
-class Decoded:
-    """A file's text with what was detected about it."""
-
-    text: str
-    encoding: str
-    delimiter: str
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Return the text of an export and the encoding detected (BOMs, UTF-8, else cp1252)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise UsageError("the file claims to be UTF-16 but is not readable as such") from exc
-    if b"\x00" in data[:65536]:
-        raise UsageError("this is not a CSV file (it contains binary data); export the "
-                         "bookings as CSV from your booking software and upload that")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # Windows exports: cp1252 where it can, Latin-1 (which reads any byte) otherwise.
-        try:
-            return data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), "latin-1"
 
 
 def _looks_binary(text: str) -> bool:
@@ -75,15 +49,88 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def decode_export(data: bytes) -> Decoded:
-    """Decode a file and detect its delimiter, refusing what is not a CSV at all."""
-    if not data.strip():
+
+@dataclass(frozen=True)
+class Decoded:
+    """An export whose encoding and delimiter are known, read as a stream when needed.
+
+    The file is never held whole as bytes and text at once: a million-row export would
+    cost a quarter of a gigabyte before the first row is parsed.
+    """
+
+    open_binary: Opener
+    encoding: str
+    delimiter: str
+    sha256: str
+
+    def open_text(self) -> TextIO:
+        """A fresh text stream over the whole file (the caller closes it)."""
+        errors = "replace" if self.encoding == "utf-8-sig" else "strict"
+        return io.TextIOWrapper(self.open_binary(), encoding=self.encoding, errors=errors,
+                                newline="")
+
+
+def _candidates(head: bytes) -> tuple[str, ...]:
+    """Encodings to try, in order: a BOM decides; else UTF-8, then Windows code pages."""
+    if head.startswith(codecs.BOM_UTF8):
+        return ("utf-8-sig",)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ("utf-16",)
+    if b"\x00" in head:
+        raise UsageError("this is not a CSV file (it contains binary data); export the "
+                         "bookings as CSV from your booking software and upload that")
+    # Windows exports: cp1252 where it can, Latin-1 (which reads any byte) otherwise.
+    return ("utf-8", "cp1252", "latin-1")
+
+
+def _reads_as(opener: Opener, encoding: str) -> str | None:
+    """The file's SHA-256 if the whole file decodes in this encoding, else None."""
+    decoder = codecs.getincrementaldecoder(encoding)(
+        errors="replace" if encoding == "utf-8-sig" else "strict")
+    digest = hashlib.sha256()
+    with opener() as stream:
+        try:
+            for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
+                digest.update(block)
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return digest.hexdigest()
+
+
+def open_export(opener: Opener) -> Decoded:
+    """Detect an export's encoding and delimiter, refusing what is not a CSV at all."""
+    with opener() as stream:
+        head = stream.read(HEAD_BYTES)
+        blank = not head.strip() and all(
+            not block.strip() for block in iter(lambda: stream.read(BLOCK_BYTES), b""))
+    if blank:
         raise UsageError("the file is empty")
-    text, encoding = decode(data)
+    for encoding in _candidates(head):
+        sha256 = _reads_as(opener, encoding)
+        if sha256 is not None:
+            break
+    else:
+        raise UsageError("the file claims to be UTF-16 but is not readable as such")
+    text = head.decode(encoding, errors="ignore").removeprefix("\ufeff")
+    if len(head) == HEAD_BYTES:  # the sample's last line may be cut short
+        text = text[:text.rfind("\n") + 1] or text
     if _looks_binary(text):
         raise UsageError("this is not a CSV file (it looks like binary data); export the "
                          "bookings as CSV and upload that")
-    return Decoded(text=text, encoding=encoding, delimiter=sniff_delimiter(text))
+    return Decoded(open_binary=opener, encoding=encoding, delimiter=sniff_delimiter(text),
+                   sha256=sha256)
+
+
+def decode_export(data: bytes) -> Decoded:
+    """Open an export held in memory (an upload)."""
+    return open_export(lambda: io.BytesIO(data))
+
+
+def decode_file(path: Path) -> Decoded:
+    """Open an export on disk, to be read as a stream."""
+    return open_export(lambda: path.open("rb"))
 
 
 class Record(NamedTuple):
@@ -95,7 +142,8 @@ class Record(NamedTuple):
 
 def read_records(decoded: Decoded) -> tuple[list[str], Iterator[Record]]:
     """Return the header and an iterator over non-blank data records with line numbers."""
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=decoded.delimiter)
+    text = decoded.open_text()
+    reader = csv.reader(text, delimiter=decoded.delimiter)
     header: list[str] | None = None
     try:
         for row in reader:
@@ -103,20 +151,23 @@ def read_records(decoded: Decoded) -> tuple[list[str], Iterator[Record]]:
                 header = row
                 break
     except csv.Error as exc:
+        text.close()
         raise UsageError(f"cannot read the file as CSV: {exc}") from exc
     if header is None:
+        text.close()
         raise UsageError("the file has no header row")
     header_end = reader.line_num
 
     def records() -> Iterator[Record]:
         start = header_end + 1
-        try:
-            for row in reader:
-                if "".join(row).strip():  # not a blank line
-                    yield Record(start, row)
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise UsageError(f"line {start}: cannot read the file as CSV: {exc}") from exc
+        with text:
+            try:
+                for row in reader:
+                    if "".join(row).strip():  # not a blank line
+                        yield Record(start, row)
+                    start = reader.line_num + 1
+            except csv.Error as exc:
+                raise UsageError(f"line {start}: cannot read the file as CSV: {exc}") from exc
 
     return [h.strip() for h in header], records()
 

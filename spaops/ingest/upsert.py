@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Text, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -19,13 +20,15 @@ from models import Booking, Client, ImportBatch, ImportRejection, Location, Serv
 from spaops.db import bulk_insert, insert_tuples, session_scope
 from spaops.ingest.bookings import BookingsPreview
 from spaops.ingest.bulk import paused_gc
-from spaops.ingest.values import map_distinct
+from spaops.ingest.values import categories_of
 from spaops.names import name_key
 from spaops.revision import bump_data_revision
 from spaops.rollup import refresh_booking_days
 from spaops.services import classify_service
 
 WRITE_CHUNK = 50_000
+OUTCOMES = ("inserted", "updated", "unchanged", "duplicate", "rejected")
+LOOKUP_CHUNK = 100_000  # booking ids per lookup query: bounded memory on a million rows
 Progress = Callable[[float, str], None]
 COMPARED = ("location", "service", "therapist", "client", "starts_at", "duration_min",
             "price_cents", "status", "requested")
@@ -39,6 +42,12 @@ class ImportPlan:
     new_locations: list[str]
     new_therapists: list[str]
     new_services: list[str]
+    # The stored versions (db_ columns) of the rows whose booking id is already known.
+    stored: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def written(self) -> pd.Series:
+        """Which rows the import writes (inserted or updated)."""
+        return self.rows["outcome"].isin(["inserted", "updated"])
 
     def counts(self) -> dict[str, Any]:
         """The counts document of DESIGN.md (without batch_id)."""
@@ -80,7 +89,7 @@ def _one_of(session: Session, column: Any, values: list[str]) -> ColumnElement[b
     return column == any_(bindparam("listed", values, type_=ARRAY(Text)))
 
 
-def _existing_bookings(session: Session, refs: list[str]) -> pd.DataFrame:
+def _existing_bookings(session: Session, refs: pd.Series) -> pd.DataFrame:
     """Bookings already stored under these refs, with names as matching keys."""
     b, loc, svc, th, cl = (Booking.__table__, Location.__table__, Service.__table__,
                            Therapist.__table__, Client.__table__)
@@ -91,18 +100,33 @@ def _existing_bookings(session: Session, refs: list[str]) -> pd.DataFrame:
             .select_from(b.join(loc, loc.c.id == b.c.location_id)
                          .join(svc, svc.c.id == b.c.service_id)
                          .outerjoin(th, th.c.id == b.c.therapist_id)
-                         .outerjoin(cl, cl.c.id == b.c.client_id))
-            .where(_one_of(session, b.c.external_ref, refs)))
-    return pd.DataFrame(session.execute(stmt).mappings().all(),
+                         .outerjoin(cl, cl.c.id == b.c.client_id)))
+    found = [session.execute(stmt.where(_one_of(session, b.c.external_ref,
+                                                refs.iloc[at:at + LOOKUP_CHUNK].tolist())))
+             .mappings().all() for at in range(0, len(refs), LOOKUP_CHUNK)]
+    return pd.DataFrame([row for rows in found for row in rows],
                         columns=["id", "external_ref", *COMPARED])
 
 
-def _reject(rows: pd.DataFrame, failed: pd.Series, reason: pd.Series | str) -> None:
+def _reject(rows: pd.DataFrame, failed: pd.Series,
+            reason: str | Callable[[pd.DataFrame], pd.Series]) -> None:
+    """Give a reason to the failing rows that have none yet (built for those rows only)."""
     failed = failed.fillna(False).astype(bool) & rows["reason"].isna()
-    if isinstance(reason, pd.Series):
-        rows.loc[failed, "reason"] = reason[failed].astype("string")
-    else:
-        rows.loc[failed, "reason"] = reason
+    if not failed.any():
+        return
+    rows.loc[failed, "reason"] = reason if isinstance(reason, str) else \
+        reason(rows.loc[failed]).astype("string")
+
+
+def _later_twins(refs: pd.Series) -> np.ndarray:
+    """True for every occurrence of a booking id but its last (by integer codes: a
+    million ids never become a million Python strings in a hash table)."""
+    codes, _uniques = pd.factorize(refs, use_na_sentinel=True)
+    twins = np.ones(len(codes), dtype=bool)
+    _distinct, first_from_end = np.unique(codes[::-1], return_index=True)
+    twins[len(codes) - 1 - first_from_end] = False
+    twins[codes < 0] = False
+    return twins
 
 
 def _new_names(names: pd.Series, known: dict) -> list[str]:
@@ -120,10 +144,11 @@ def plan_bookings(
     allowed_location_ids: Collection[int] | None = None,
 ) -> ImportPlan:
     """Decide each row's outcome against the database, writing nothing."""
-    rows = preview.rows.copy()
-    rows["location_key"] = map_distinct(rows["location"], name_key)
-    rows["service_key"] = map_distinct(rows["service"], name_key)
-    rows["therapist_key"] = map_distinct(rows["therapist"], name_key)
+    # A shallow copy: new columns are the plan's own, the preview's data is shared.
+    rows = preview.rows.copy(deep=False)
+    rows["location_key"] = categories_of(rows["location"], name_key)
+    rows["service_key"] = categories_of(rows["service"], name_key)
+    rows["therapist_key"] = categories_of(rows["therapist"], name_key)
     locations = _by_key(session, Location, "id")
     services = _by_key(session, Service, "id", "default_duration_min")
     therapists = _by_key(session, Therapist, "id")
@@ -133,62 +158,67 @@ def plan_bookings(
     if allowed_location_ids is not None:
         allowed = set(allowed_location_ids)
         _reject(rows, location_ids.notna() & ~location_ids.isin(allowed),
-                "the location '" + rows["location"].fillna("") + "' is not one of yours")
+                lambda bad: "the location '" + bad["location"].astype("string").fillna("")
+                + "' is not one of yours")
         _reject(rows, rows["location_key"].notna() & location_ids.isna(),
-                "unknown location '" + rows["location"].fillna("") +
-                "': an owner must add it first")
+                lambda bad: "unknown location '" + bad["location"].astype("string").fillna("")
+                + "': an owner must add it first")
     service_default = rows["service_key"].map(lambda k: services.get(k, (None, None))[1],
                                               na_action="ignore")
     rows["duration_min"] = rows["duration_min"].fillna(service_default.astype("Int64"))
     _reject(rows, rows["duration_min"].isna(),
             "the duration is missing and the service has no default duration")
 
-    rows["outcome"] = pd.Series(pd.NA, index=rows.index, dtype="string")
+    rows["outcome"] = pd.Series(pd.Categorical([None] * len(rows), categories=OUTCOMES),
+                                index=rows.index)
     rows.loc[rows["reason"].notna(), "outcome"] = "rejected"
     valid = rows["outcome"].isna()
     # One booking id several times: the last valid occurrence wins.
-    later_twin = rows[valid].duplicated("booking_ref", keep="last")
-    rows.loc[later_twin[later_twin].index, "outcome"] = "duplicate"
+    refs = rows.loc[valid, "booking_ref"]
+    rows.loc[refs.index[_later_twins(refs)], "outcome"] = "duplicate"
     kept = rows["outcome"].isna()
 
-    existing = _existing_bookings(session, rows.loc[kept, "booking_ref"].dropna().tolist())
-    rows = rows.merge(existing.add_prefix("db_").rename(columns={"db_external_ref":
-                                                                 "booking_ref"}),
-                      on="booking_ref", how="left")
-    kept = rows["outcome"].isna()
-    is_new = kept & rows["db_id"].isna()
-    rows.loc[is_new, "outcome"] = "inserted"
-    stored = kept & rows["db_id"].notna()
-    same = pd.Series(True, index=rows.index)
-    same &= rows["location_key"].eq(rows["db_location"]).fillna(False)
-    same &= rows["service_key"].eq(rows["db_service"]).fillna(False)
+    existing = _existing_bookings(session, rows.loc[kept, "booking_ref"].dropna())
+    matched = kept & rows["booking_ref"].isin(existing["external_ref"]).fillna(False)
+    rows.loc[kept & ~matched, "outcome"] = "inserted"
+    # Compared column by column for the rows already stored only, never the whole file.
+    mine = rows.loc[matched]
+    db = (existing.set_index("external_ref").reindex(mine["booking_ref"])
+          .set_axis(mine.index).add_prefix("db_"))
+    same = pd.Series(True, index=mine.index)
+    keys = mine[["location_key", "service_key", "therapist_key"]].astype("string")
+    same &= keys["location_key"].eq(db["db_location"]).fillna(False)
+    same &= keys["service_key"].eq(db["db_service"]).fillna(False)
     # An export without a therapist keeps the one a manager assigned here.
-    same &= (rows["therapist_key"].isna() |
-             rows["therapist_key"].eq(rows["db_therapist"]).fillna(False))
-    same &= (rows["client"].fillna("").astype(str) ==
-             rows["db_client"].fillna("").astype(str))
-    same &= (pd.to_datetime(rows["starts_at"]) == pd.to_datetime(rows["db_starts_at"]))
-    same &= rows["duration_min"].astype("Float64").eq(
-        rows["db_duration_min"].astype("Float64")).fillna(False)
-    same &= (rows["price_cents"].astype("Float64").fillna(-1) ==
-             rows["db_price_cents"].astype("Float64").fillna(-1))
-    same &= rows["status"].eq(rows["db_status"]).fillna(False)
-    same &= rows["requested"].astype(bool) == rows["db_requested"].fillna(False).astype(bool)
-    rows.loc[stored & same, "outcome"] = "unchanged"
-    rows.loc[stored & ~same, "outcome"] = "updated"
+    same &= (keys["therapist_key"].isna() |
+             keys["therapist_key"].eq(db["db_therapist"]).fillna(False))
+    same &= (mine["client"].fillna("").astype(str) == db["db_client"].fillna("").astype(str))
+    same &= (pd.to_datetime(mine["starts_at"]) == pd.to_datetime(db["db_starts_at"]))
+    same &= mine["duration_min"].astype("Float64").eq(
+        db["db_duration_min"].astype("Float64")).fillna(False)
+    same &= (mine["price_cents"].astype("Float64").fillna(-1) ==
+             db["db_price_cents"].astype("Float64").fillna(-1))
+    same &= mine["status"].eq(db["db_status"]).fillna(False)
+    same &= mine["requested"].astype(bool) == db["db_requested"].fillna(False).astype(bool)
+    same = same.to_numpy(dtype=bool)
+    rows.loc[mine.index[same], "outcome"] = "unchanged"
+    rows.loc[mine.index[~same], "outcome"] = "updated"
+    del mine
 
-    written = rows[rows["outcome"].isin(["inserted", "updated"])]
+    written = rows["outcome"].isin(["inserted", "updated"])
     return ImportPlan(
         rows=rows,
-        new_locations=_new_names(written["location"], locations),
-        new_therapists=_new_names(written["therapist"], therapists),
-        new_services=_new_names(written["service"], services),
+        new_locations=_new_names(rows.loc[written, "location"], locations),
+        new_therapists=_new_names(rows.loc[written, "therapist"], therapists),
+        new_services=_new_names(rows.loc[written, "service"], services),
+        stored=db,
     )
 
 
 def _create_missing(session: Session, plan: ImportPlan) -> tuple[dict, dict, dict]:
     """Create the plan's new locations, services and therapists; return key -> id maps."""
-    written = plan.rows[plan.rows["outcome"].isin(["inserted", "updated"])]
+    written = plan.rows.loc[plan.written(), ["location_key", "service_key", "therapist_key",
+                                             "duration_min", "price_cents"]]
     for name in plan.new_locations:
         session.add(Location(name=name, name_key=name_key(name), tier="suburban"))
     session.flush()
@@ -217,14 +247,15 @@ def _create_missing(session: Session, plan: ImportPlan) -> tuple[dict, dict, dic
     return locations, services, therapists
 
 
-def _client_ids(session: Session, written: pd.DataFrame, location_ids: pd.Series) -> dict:
+def _client_ids(session: Session, written: pd.DataFrame) -> dict:
     """Ids of the clients these rows name, creating the ones not seen before."""
     table = Client.__table__
     refs = written["client"].dropna().unique().tolist()
     ids: dict[str, int] = dict(session.execute(select(table.c.external_ref, table.c.id)
                                                .where(_one_of(session, table.c.external_ref,
                                                               refs))).all())
-    first_location = dict(zip(written["client"], location_ids, strict=True))
+    firsts = written.dropna(subset=["client"]).drop_duplicates("client")
+    first_location = dict(zip(firsts["client"], firsts["location_id"], strict=True))
     missing = [{"external_ref": r, "home_location_id": int(first_location[r]),
                 "focus_areas": "", "contraindications": ""} for r in refs if r not in ids]
     if missing:
@@ -281,17 +312,19 @@ def import_bookings(
         say(0.3, "creating new locations, services and therapists")
         locations, services, therapists = _create_missing(session, plan)
         rows = plan.rows
-        written = rows[rows["outcome"].isin(["inserted", "updated"])].copy()
-        written["location_id"] = written["location_key"].map(locations)
-        written["service_id"] = written["service_key"].map(services)
-        written["therapist_id"] = written["therapist_key"].map(therapists)
+        rows["location_id"] = rows["location_key"].map(locations).astype("Int64")
+        rows["service_id"] = rows["service_key"].map(services).astype("Int64")
+        rows["therapist_id"] = rows["therapist_key"].map(therapists).astype("Int64")
+        written = plan.written()
         say(0.4, "clients")
-        clients = _client_ids(session, written, written["location_id"])
+        clients = _client_ids(session, rows.loc[written, [
+            "client", "location_id", "pressure", "focus_areas", "contraindications",
+            "gender_preference"]])
+        written_locations = rows.loc[written, "location_id"].dropna().unique()
         batch = ImportBatch(
             kind="bookings", file_name=preview.file_name[:255], sha256=preview.sha256,
             username=username, imported_at=datetime.now(UTC),
-            location_id=int(written["location_id"].iloc[0])
-            if written["location_id"].nunique() == 1 else None,
+            location_id=int(written_locations[0]) if len(written_locations) == 1 else None,
             rows=document["rows"], inserted=document["inserted"],
             updated=document["updated"], unchanged=document["unchanged"],
             duplicates=document["duplicates"], rejected=document["rejected"],
@@ -300,9 +333,9 @@ def import_bookings(
         session.add(batch)
         session.flush()
         say(0.5, "writing bookings")
-        _write_bookings(session, written, clients, batch.id)
+        _write_bookings(session, plan, clients, batch.id)
         say(0.85, "updating the daily figures")
-        refresh_booking_days(session.connection(), _days_touched(written, locations))
+        refresh_booking_days(session.connection(), _days_touched(plan, locations))
         say(0.9, "recording rejected rows")
         rejected = rows[rows["outcome"] == "rejected"]
         if len(rejected):
@@ -316,12 +349,13 @@ def import_bookings(
         return {"batch_id": batch.id, **document}
 
 
-def _days_touched(written: pd.DataFrame, locations: dict) -> dict[int, tuple[date, date]]:
+def _days_touched(plan: ImportPlan, locations: dict) -> dict[int, tuple[date, date]]:
     """First and last day per location the written bookings sit on now or sat on before."""
-    moved = written[written["outcome"] == "updated"]
+    rows, written = plan.rows, plan.written()
+    moved = plan.stored.loc[rows.index[(rows["outcome"] == "updated").to_numpy()]]
     days = pd.concat([
-        pd.DataFrame({"location_id": written["location_id"],
-                      "day": pd.to_datetime(written["starts_at"])}),
+        pd.DataFrame({"location_id": rows.loc[written, "location_id"],
+                      "day": pd.to_datetime(rows.loc[written, "starts_at"])}),
         pd.DataFrame({"location_id": moved["db_location"].map(locations),
                       "day": pd.to_datetime(moved["db_starts_at"])}),
     ]).dropna()
@@ -365,24 +399,29 @@ def _booking_columns(frame: pd.DataFrame, clients: dict, batch_id: int,
     }
 
 
-def _write_bookings(session: Session, written: pd.DataFrame, clients: dict,
+def _write_bookings(session: Session, plan: ImportPlan, clients: dict,
                     batch_id: int) -> None:
     """Insert the new bookings and update the changed ones, in bulk, column by column."""
     sqlite = session.connection().dialect.name == "sqlite"
+    rows = plan.rows
+    needed = ["booking_ref", "location_id", "service_id", "client", "starts_at",
+              "duration_min", "price_cents", "status", "requested", "therapist_id"]
+    new = rows.index[(rows["outcome"] == "inserted").to_numpy()]
     # In start order per location: the booking indexes then grow mostly at their ends.
-    new = written[written["outcome"] == "inserted"].sort_values(["location_id", "starts_at"])
-    for start in range(0, len(new), WRITE_CHUNK):  # bounded memory on a million rows
-        part = new.iloc[start:start + WRITE_CHUNK]
+    order = new[np.lexsort((rows.loc[new, "starts_at"].to_numpy(),
+                            rows.loc[new, "location_id"].to_numpy()))]
+    for start in range(0, len(order), WRITE_CHUNK):  # bounded memory on a million rows
+        part = rows.loc[order[start:start + WRITE_CHUNK], needed]
         columns = {"external_ref": _values(part["booking_ref"].astype("string")),
                    **_booking_columns(part, clients, batch_id, sqlite)}
         insert_tuples(session, Booking, list(columns), zip(*columns.values(), strict=True))
 
-    changed = written[written["outcome"] == "updated"]
+    changed = rows.loc[(rows["outcome"] == "updated").to_numpy(), needed]
     if changed.empty:
         return
     table = Booking.__table__
     columns = _booking_columns(changed, clients, batch_id, sqlite=False)
-    columns["b_id"] = changed["db_id"].astype(int).tolist()
+    columns["b_id"] = plan.stored.loc[changed.index, "db_id"].astype(int).tolist()
     updates = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(),
                                                                      strict=True)]
     names = ("location_id", "service_id", "client_id", "starts_at", "ends_at",

@@ -35,12 +35,6 @@ _TIME = (r"^(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?(?::(?P<s>\d{2})(?:\.\d+)?)?\s*"
          r"(?P<ampm>[AaPp]\.?\s?[Mm]\.?)?$")
 
 
-def map_distinct(series: pd.Series, function: Callable[[str], str]) -> pd.Series:
-    """Apply a text function once per distinct value (exports repeat names a lot)."""
-    lookup = {value: function(value) for value in series.dropna().unique()}
-    return series.map(lookup).astype("string")
-
-
 @dataclass(frozen=True)
 class Distinct:
     """The distinct values of a column (NA last), to parse once each and spread back.
@@ -76,6 +70,19 @@ def per_distinct(parser: Callable[[pd.Series], Parsed]) -> Callable[[pd.Series],
         return distinct.spread(parser(distinct.values))
 
     return on_distinct
+
+
+def categories_of(series: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """A text function of each distinct value, as a categorical column.
+
+    For matching keys repeated a million times: each row costs a small integer code, not
+    a string. Compare it with other text only after `.astype("string")`.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    key_codes, keys = pd.factorize(pd.Series([function(u) for u in uniques], dtype=object))
+    mapped = np.append(key_codes, -1)[codes]  # NA's code -1 picks the appended -1
+    return pd.Series(pd.Categorical.from_codes(mapped, categories=pd.Index(keys, dtype=object)),
+                     index=series.index)
 
 
 def clean(series: pd.Series) -> pd.Series:
