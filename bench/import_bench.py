@@ -63,12 +63,12 @@ def floor_rows_per_second(path: Path, db: Path) -> float:
 def ours_rows_per_second(path: Path, db: Path) -> float:
     """Spa Ops: detect, validate, plan and upsert into the real schema in one transaction."""
     from spaops.db import make_engine, upgrade_schema
-    from spaops.ingest import import_bookings, read_bookings_export
+    from spaops.ingest import import_bookings, read_bookings_file
 
     engine = make_engine(f"sqlite:///{db}")
     upgrade_schema(engine)
     began = time.perf_counter()
-    preview = read_bookings_export(path.read_bytes(), path.name)
+    preview = read_bookings_file(path)  # as `spaops import bookings` reads it: a stream
     document = import_bookings(engine, preview, username="bench")
     seconds = time.perf_counter() - began
     assert document["inserted"] + document["rejected"] + document["duplicates"] == document["rows"]

@@ -25,7 +25,7 @@ class Booking(SQLModel, table=True):
     external_ref: str = Field(max_length=200, unique=True)
     location_id: int = Field(foreign_key="location.id")
     therapist_id: int | None = Field(default=None, foreign_key="therapist.id")
-    service_id: int = Field(foreign_key="service.id", index=True)
+    service_id: int = Field(foreign_key="service.id")
     client_id: int | None = Field(default=None, foreign_key="client.id")
     # Local wall-clock time of the booking's location, stored without an offset.
     starts_at: datetime = Field(sa_type=DateTime(timezone=False))
@@ -34,7 +34,7 @@ class Booking(SQLModel, table=True):
     price_cents: int | None = None
     status: str = Field(default="booked", max_length=16)
     requested: bool = Field(default=False)
-    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id")
 
 
 class AssignmentAudit(SQLModel, table=True):

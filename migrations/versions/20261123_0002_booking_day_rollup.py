@@ -1,4 +1,4 @@
-"""booking day rollup
+"""booking day rollup; drop the booking indexes no query uses
 
 Revision ID: 0002
 Revises: 0001
@@ -50,12 +50,19 @@ def upgrade() -> None:
     with op.batch_alter_table("booking_day", schema=None) as batch_op:
         batch_op.create_index("ix_booking_day_day_location", ["day", "location_id"],
                               unique=False)
+    # No query looks bookings up by service or by import batch; every import paid for both.
+    with op.batch_alter_table("booking", schema=None) as batch_op:
+        batch_op.drop_index("ix_booking_service_id")
+        batch_op.drop_index("ix_booking_import_batch_id")
     sqlite = op.get_bind().dialect.name == "sqlite"
     op.execute(FILL.format(day="date(starts_at)" if sqlite else "CAST(starts_at AS DATE)"))
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("booking", schema=None) as batch_op:
+        batch_op.create_index("ix_booking_import_batch_id", ["import_batch_id"], unique=False)
+        batch_op.create_index("ix_booking_service_id", ["service_id"], unique=False)
     with op.batch_alter_table("booking_day", schema=None) as batch_op:
         batch_op.drop_index("ix_booking_day_day_location")
     op.drop_table("booking_day")
