@@ -144,6 +144,7 @@ def read_bookings(
                          "bookings belong to (--location NAME)")
     positions = {f: header.index(h) for f, h in mapping.items()}
     has = set(mapping)
+    now = now or datetime.now()  # one "now" for every chunk of a file without statuses
     # Read a chunk at a time, month-first unless told otherwise. A day above 12 in the
     # first field makes the whole file day-first: if earlier chunks were already read
     # month-first, the file is read again (rare: the first chunk almost always tells).
@@ -176,8 +177,7 @@ def read_bookings(
         file_name=file_name, sha256=decoded.sha256,
         encoding=decoded.encoding, delimiter=decoded.delimiter, header=header,
         mapping=mapping, ignored_columns=ignored,
-        day_first=use_day_first if day_first is None else day_first,
-        day_first_detected=detected, status_inferred=inferred,
+        day_first=use_day_first, day_first_detected=detected, status_inferred=inferred,
         default_location=default_location, rows=rows, notes=notes,
     )
 
@@ -234,7 +234,7 @@ def _quoted(series: pd.Series) -> pd.Series:
 
 def _parse(frame: pd.DataFrame, has: set[str], day_first: bool,
            default_location: str | None,
-           now: datetime | None) -> tuple[pd.DataFrame, bool, bool, list[str]]:
+           now: datetime) -> tuple[pd.DataFrame, bool, bool, list[str]]:
     notes: list[str] = []
     width = int(frame.attrs["header_width"])
     if "start" in has and "date" in has:
@@ -268,7 +268,6 @@ def _parse(frame: pd.DataFrame, has: set[str], day_first: bool,
         duration = duration.fillna(from_end.where(from_end > 0))
     price = (parse_money(frame["price"]) if "price" in has
              else pd.Series(pd.NA, index=frame.index, dtype="Float64"))
-    now = now or datetime.now()
     if "status" in has:
         status = parse_statuses(frame["status"])
         inferred = False
