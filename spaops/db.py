@@ -147,8 +147,23 @@ def upgrade_schema(engine: Engine) -> None:
         return  # the usual case: every command starts without loading Alembic
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        # SQLite rebuilds a table to change it; foreign keys pointing at the old one must
+        # not fire meanwhile. They are switched off outside the transaction (inside it the
+        # pragma does nothing) and every reference is checked before the commit.
+        raw = connection.connection.driver_connection if sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                command.upgrade(alembic_config(connection), "head")
+                if raw is not None and (broken := connection.exec_driver_sql(
+                        "PRAGMA foreign_key_check").all()):
+                    raise RuntimeError(f"the upgrade would break references: {broken[:3]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def schema_is_empty(engine: Engine) -> bool:

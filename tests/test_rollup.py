@@ -2,9 +2,11 @@
 
 from datetime import date, datetime
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from models import Booking, BookingDay
@@ -90,7 +92,7 @@ def test_imports_keep_the_rollup_current_when_bookings_move(engine):
     assert (march_5["bookings"], march_5["revenue"]) == (1, 95.0)
 
 
-def test_migration_fills_the_rollup_from_existing_bookings(db_url):
+def test_migration_fills_the_rollup_and_keeps_constraints_and_audits(db_url):
     engine = make_engine(db_url)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0001")
@@ -111,12 +113,24 @@ def test_migration_fills_the_rollup_from_existing_bookings(db_url):
                 "INSERT INTO booking (external_ref, location_id, service_id, starts_at, "
                 "ends_at, duration_min, price_cents, status, requested) VALUES "
                 f"('{ref}', 1, 1, '{start}', '{start}', 60, 9000, '{status}', false)"))
+        # An assignment audit points at a booking: rebuilding the booking table (SQLite
+        # changes a CHECK that way) must not break or lose it.
+        connection.execute(text(
+            "INSERT INTO assignment_audit (booking_id, username, assigned_at, method, "
+            "override, override_reason) SELECT id, 'manager', '2026-01-01 08:00:00', "
+            "'manual', false, '' FROM booking WHERE external_ref = 'o1'"))
     upgrade_schema(engine)
     with engine.connect() as connection:
         assert _rows(connection) == [
             (1, date(2026, 1, 5), 1, "completed", False, 60, 9000, 2),
             (1, date(2026, 1, 6), 1, "cancelled", False, 60, 9000, 1),
         ]
+        assert connection.execute(text("SELECT count(*) FROM assignment_audit")).scalar() == 1
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text(
+            "UPDATE booking SET status = 'maybe' WHERE external_ref = 'o1'"))
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("DELETE FROM booking WHERE external_ref = 'o1'"))
     engine.dispose()
 
 
