@@ -1,8 +1,8 @@
 """Keeping `booking_day` (the daily rollup owner reports read) equal to the bookings.
 
-Bulk writers (imports, the demo seed) call `refresh_booking_days` with the days they
-touched; writes through the ORM (assignments, hand-built data) are caught after each
-flush, so no path can leave the rollup behind.
+Writes through the ORM (assignments, hand-built data) are caught after each flush. Bulk
+writers that bypass it with Core or executemany (the import, the demo seed) must call
+`refresh_booking_days` with the days they touched.
 """
 
 from __future__ import annotations
