@@ -8,7 +8,7 @@ writers that bypass it with Core or executemany (the import, the demo seed) must
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, event, func, insert, inspect, select
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, UOWTransaction
 
 from models import Booking, BookingDay, Location
+from spaops.analytics.report import Period
 from spaops.analytics.sqlfuncs import day_of
 
 # The columns a booking is rolled up by, besides its location and day.
@@ -62,10 +63,10 @@ def refresh_booking_days(connection: Connection, spans: Spans | None = None) -> 
             until = min(last, first + timedelta(days=WINDOW_DAYS - 1))
             connection.execute(delete(r).where(r.c.location_id == location_id,
                                                r.c.day >= first, r.c.day <= until))
+            begin, end = Period(first, until).bounds()
             connection.execute(insert(r).from_select(columns, _rolled_up(
                 (b.c.location_id == location_id)
-                & (b.c.starts_at >= datetime.combine(first, time()))
-                & (b.c.starts_at < datetime.combine(until + timedelta(days=1), time())))))
+                & (b.c.starts_at >= begin) & (b.c.starts_at < end))))
             first = until + timedelta(days=1)
 
 

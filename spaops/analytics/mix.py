@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from models import CATEGORIES, Booking, BookingDay, Location, Service
 from spaops.analytics.kpis import Period, in_scope
-from spaops.analytics.sqlfuncs import days_between, week_start
+from spaops.analytics.sqlfuncs import minutes_between, week_start
 from spaops.auth import NotAllowed, Viewer
 from spaops.revision import bump_data_revision
 
@@ -126,7 +126,7 @@ def rebooking(session: Session, period: Period, *, therapeutic_days: int = 14,
     rebooked = (select(later.c.id)
                 .where(later.c.client_id == b.c.client_id, later.c.id != b.c.id,
                        later.c.status != "cancelled", later.c.starts_at >= b.c.starts_at,
-                       days_between(b.c.starts_at, later.c.starts_at) < window + 1,
+                       minutes_between(b.c.starts_at, later.c.starts_at) < (window + 1) * 1440,
                        in_scope(later.c.location_id, location_ids))
                 .exists())
     stmt = (select(s.c.category, func.count().label("visits"),

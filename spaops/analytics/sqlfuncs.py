@@ -9,7 +9,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 
 class minutes_between(FunctionElement[float]):  # noqa: N801 (reads as a SQL function)
-    """Minutes from one TIME column to another on the same day."""
+    """Minutes from one time or timestamp to another."""
 
     type = Float()
     inherit_cache = True
@@ -26,26 +26,6 @@ def _minutes_sqlite(element: minutes_between, compiler: Any, **kw: Any) -> str:
 def _minutes_default(element: minutes_between, compiler: Any, **kw: Any) -> str:
     start, end = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 60.0)"
-
-
-class days_between(FunctionElement[float]):  # noqa: N801
-    """Days, with fractions, from one timestamp to another."""
-
-    type = Float()
-    inherit_cache = True
-    name = "days_between"
-
-
-@compiles(days_between, "sqlite")
-def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"(julianday({end}) - julianday({start}))"
-
-
-@compiles(days_between)
-def _days_default(element: days_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
 
 
 class week_start(FunctionElement[Any]):  # noqa: N801

@@ -28,6 +28,7 @@ from spaops.services import classify_service
 
 WRITE_CHUNK = 50_000
 OUTCOMES = ("inserted", "updated", "unchanged", "duplicate", "rejected")
+WRITTEN = ("inserted", "updated")  # the outcomes an import writes
 LOOKUP_CHUNK = 100_000  # booking ids per lookup query: bounded memory on a million rows
 Progress = Callable[[float, str], None]
 COMPARED = ("location", "service", "therapist", "client", "starts_at", "duration_min",
@@ -47,7 +48,7 @@ class ImportPlan:
 
     def written(self) -> pd.Series:
         """Which rows the import writes (inserted or updated)."""
-        return self.rows["outcome"].isin(["inserted", "updated"])
+        return self.rows["outcome"].isin(WRITTEN)
 
     def counts(self) -> dict[str, Any]:
         """The counts document of DESIGN.md (without batch_id)."""
@@ -205,7 +206,7 @@ def plan_bookings(
     rows.loc[mine.index[~same], "outcome"] = "updated"
     del mine
 
-    written = rows["outcome"].isin(["inserted", "updated"])
+    written = rows["outcome"].isin(WRITTEN)
     return ImportPlan(
         rows=rows,
         new_locations=_new_names(rows.loc[written, "location"], locations),

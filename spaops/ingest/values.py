@@ -78,11 +78,12 @@ def categories_of(series: pd.Series, function: Callable[[str], str]) -> pd.Serie
     For matching keys repeated a million times: each row costs a small integer code, not
     a string. Compare it with other text only after `.astype("string")`.
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    key_codes, keys = pd.factorize(pd.Series([function(u) for u in uniques], dtype=object))
-    mapped = np.append(key_codes, -1)[codes]  # NA's code -1 picks the appended -1
+    distinct = Distinct.of(series)
+    key_codes, keys = pd.factorize(pd.Series(
+        [function(value) for value in distinct.values.iloc[:-1]], dtype=object))
+    mapped = np.append(key_codes, -1)[distinct.codes]  # the NA entry, last, gets code -1
     return pd.Series(pd.Categorical.from_codes(mapped, categories=pd.Index(keys, dtype=object)),
-                     index=series.index)
+                     index=distinct.index)
 
 
 def clean(series: pd.Series) -> pd.Series:
