@@ -15,6 +15,7 @@ from models.booking_day import BookingDay
 from models.client import CONTRAINDICATIONS, PRESSURES, Client
 from models.imports import ImportBatch, ImportRejection
 from models.location import TIERS, Location, MarketBand
+from models.rota import HeaderMapping, ShiftChange
 from models.service import CATEGORIES, Service
 from models.settings import Setting
 from models.therapist import CREDENTIAL_KINDS, Credential, Shift, Therapist
@@ -33,6 +34,7 @@ __all__ = [
     "BookingDay",
     "Client",
     "Credential",
+    "HeaderMapping",
     "ImportBatch",
     "ImportRejection",
     "Location",
@@ -40,6 +42,7 @@ __all__ = [
     "Service",
     "Setting",
     "Shift",
+    "ShiftChange",
     "Therapist",
     "User",
     "UserLocation",

@@ -19,7 +19,6 @@ from models import (
     Client,
     Credential,
     Location,
-    MarketBand,
     Service,
     Setting,
     Shift,
@@ -31,13 +30,13 @@ from seed.reference import (
     DEMO_LOCATIONS,
     DEMO_MENU,
     DEMO_PRICE_FACTOR,
-    MARKET_BANDS,
 )
 from spaops.auth import hash_password
 from spaops.db import bulk_insert
 from spaops.names import name_key
 from spaops.rollup import refresh_booking_days
 from spaops.services import classify_service
+from spaops.settings import ensure_reference_data
 
 DAYS_BACK = 365
 DAYS_AHEAD = 14
@@ -158,14 +157,7 @@ def seed_demo(
                 for name, tier, tz, rooms, _mix in DEMO_LOCATIONS
             ],
         )
-        bulk_insert(
-            session,
-            MarketBand,
-            [
-                {"tier": t, "category": c, "low": lo, "high": hi, "source": src}
-                for t, c, lo, hi, src in MARKET_BANDS
-            ],
-        )
+        ensure_reference_data(session.connection())
         menu = _menu_rows()
         bulk_insert(session, Service, menu)
         session.add(Setting(key=DEMO_FLAG, value="true"))

@@ -24,9 +24,9 @@ IDLE_TIMEOUT = timedelta(hours=12)
 # Role -> page keys it may open; st.navigation shows nothing else.
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "owner": ("overview", "utilisation", "service_mix", "pricing", "therapists", "assign",
-              "import", "settings"),
+              "shifts", "import", "settings"),
     "manager": ("overview", "utilisation", "service_mix", "pricing", "therapists", "assign",
-                "import"),
+                "shifts", "import"),
     "staff": ("import",),
 }
 

@@ -14,6 +14,7 @@ PAGES: dict[str, tuple[str, str, str]] = {
     "pricing": ("pages/pricing.py", "Pricing", ":material/sell:"),
     "therapists": ("pages/therapists.py", "Therapists", ":material/groups:"),
     "assign": ("pages/assign.py", "Assign", ":material/assignment_ind:"),
+    "shifts": ("pages/shifts.py", "Rota", ":material/calendar_month:"),
     "import": ("pages/import_bookings.py", "Import", ":material/upload_file:"),
     "settings": ("pages/settings.py", "Settings", ":material/settings:"),
 }
