@@ -10,8 +10,10 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
+
+from spaops import clock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,13 +27,13 @@ def chain_database() -> Path:
     from spaops.db import make_engine, upgrade_schema
 
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"chain_{BOOKINGS}_{date.today()}.db"
+    path = OUT / f"chain_{BOOKINGS}_{clock.today()}.db"
     fresh = not path.exists()
     engine = make_engine(f"sqlite:///{path}")
     upgrade_schema(engine)  # also brings a chain seeded by an older version up to date
     if fresh:
         began = time.perf_counter()
-        seed_demo(engine, bookings=BOOKINGS)
+        seed_demo(engine, bookings=BOOKINGS, today=clock.today())
         print(f"seeded {BOOKINGS:,} bookings in {time.perf_counter() - began:.1f} s")
     engine.dispose()
     return path
@@ -64,7 +66,7 @@ def bare_group_by(rows: int = BOOKINGS) -> float:
 
 def report_process(path: Path) -> float:
     """Wall seconds of the whole `spaops report kpis` process over the last 365 days."""
-    today = date.today()
+    today = clock.today()
     best = float("inf")
     for _ in range(3):
         began = time.perf_counter()
@@ -104,7 +106,7 @@ def page_loaders(path: Path) -> dict[str, float]:
     from spaops.db import make_engine, session_scope
     from spaops.roster import roster
 
-    today = date.today()
+    today = clock.today()
     period = Period(today - timedelta(days=29), today)
     # Exactly the loaders each page calls (pages/*.py), for the default period.
     pages = {

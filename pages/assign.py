@@ -1,10 +1,10 @@
 """Assign: the day per therapist, open bookings, ranked candidates with reasons, one click."""
 
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from spaops import clock
 from spaops.analytics.kpis import locations_in_scope
 from spaops.autoassign import apply_plan, plan_day
 from spaops.errors import RuleRefusal, UsageError
@@ -23,7 +23,7 @@ if locations.empty:
     st.stop()
 left, right = st.columns(2)
 location = left.selectbox("Location", locations["location"].tolist(), key="assign_location")
-day = right.date_input("Day", value=date.today(), key="assign_day", format="YYYY-MM-DD")
+day = right.date_input("Day", value=clock.today(), key="assign_day", format="YYYY-MM-DD")
 location_id = int(locations.loc[locations["location"] == location, "location_id"].iloc[0])
 
 notice = st.session_state.pop("assign_notice", None)

@@ -1,10 +1,10 @@
 """Therapists: the roster with licenses and credentials, their load, and the edit form."""
 
-from datetime import date
 
 import streamlit as st
 
 from models import CREDENTIAL_KINDS
+from spaops import clock
 from spaops.analytics.kpis import locations_in_scope
 from spaops.analytics.utilisation import hands_on_per_day, therapist_utilisation
 from spaops.figures.therapists import hands_on_figure
@@ -21,7 +21,7 @@ period, scope = filters.period, filters.location_ids
 settings = load(load_settings)
 
 st.title("Therapists")
-people = load(roster, date.today(), warning_days=int(settings["expiry_warning_days"]),
+people = load(roster, clock.today(), warning_days=int(settings["expiry_warning_days"]),
               location_ids=scope)
 if people.empty:
     empty_state("No therapists yet: add one below or import a roster.", import_hint=False)

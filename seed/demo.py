@@ -8,11 +8,11 @@ import random
 from bisect import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import (
     Booking,
@@ -32,6 +32,7 @@ from seed.reference import (
     DEMO_PRICE_FACTOR,
 )
 from spaops.auth import hash_password
+from spaops.clock import now
 from spaops.db import bulk_insert
 from spaops.names import name_key
 from spaops.rollup import refresh_booking_days
@@ -46,6 +47,11 @@ BUFFER_MIN = 15
 BOOKINGS_PER_SHIFT_DAY = 5.6
 DEMO_FLAG = "demo_database"
 DEMO_PASSWORD = "demo"
+# The demo's promises, kept on any day it is planned for (tests/test_seed.py checks a year):
+OPEN_UPCOMING = 4  # bookings of the first location in the next days left for a manager
+OPEN_WINDOW_DAYS = 3
+EXPIRING = {5: 4, 11: 12, 17: 26}  # therapist index -> days until the license runs out
+EXPIRED = 9  # the therapist whose license ran out 20 days ago
 LICENSE_STATE = {"America/New_York": "NY", "America/Chicago": "IL", "America/Denver": "CO"}
 FIRST_NAMES = (
     "Ava", "Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Sofia", "Mateo", "Isla",
@@ -127,144 +133,171 @@ def _therapist_names(count: int, rng: random.Random) -> list[str]:
     return names
 
 
-def seed_demo(
-    engine: Engine,
-    *,
-    seed: int = 7,
-    bookings: int = 50_000,
-    today: date | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> DemoSummary:
-    """Fill an empty database with the demo chain, deterministic for a seed and a day."""
-    today = today or date.today()
-    say = progress or (lambda _msg: None)
+@dataclass
+class DemoPlan:
+    """The whole demo chain as plain rows, before any database sees it.
+
+    Therapists, shifts and bookings refer to therapists, locations and services by their
+    position in ``therapists``, ``locations`` and ``menu``; the writer turns positions
+    into the ids the database gives.
+    """
+
+    today: date
+    locations: list[dict]
+    menu: list[dict]
+    therapists: list[dict]
+    credentials: list[dict]  # therapist: index
+    shifts: list[dict]  # therapist, location: indexes
+    clients: list[dict]  # home_location: index
+    bookings: list[dict]  # therapist (or None), location, service: indexes; client_ref
+
+
+def plan_demo(*, today: date, seed: int = 7, bookings: int = 50_000) -> DemoPlan:
+    """Plan the demo chain for a day, deterministic for a seed and that day; writes nothing."""
     rng = random.Random(seed)
     first_day = today - timedelta(days=DAYS_BACK)
     last_day = today + timedelta(days=DAYS_AHEAD)
     horizon = [first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    locations = [
+        {"name": name, "name_key": name_key(name), "tier": tier, "timezone": tz,
+         "rooms": rooms, "opens_at": time(9), "closes_at": time(21),
+         "turnover_buffer_min": BUFFER_MIN, "lmt_required": True}
+        for name, tier, tz, rooms, _mix in DEMO_LOCATIONS
+    ]
+    menu = _menu_rows()
+
+    # Therapists: enough for the bookings asked for, about 30 for the default demo.
+    per_therapist = (len(horizon) * 5 / 7) * BOOKINGS_PER_SHIFT_DAY
+    n_therapists = max(30, math.ceil(bookings * 1.1 / per_therapist))
+    names = _therapist_names(n_therapists, rng)
+    therapist_rows: list[dict] = []
+    staff: list[_Therapist] = []
+    for i, name in enumerate(names):
+        loc_index = i % len(DEMO_LOCATIONS)
+        tz = DEMO_LOCATIONS[loc_index][2]
+        clinic = DEMO_LOCATIONS[loc_index][0].endswith("Clinic")
+        creds = {c for c in GENERAL_CREDENTIALS if rng.random() < 0.3}
+        creds |= {c for c in THERAPEUTIC_CREDENTIALS if rng.random() < (0.6 if clinic else 0.3)}
+        if rng.random() < 0.25:
+            creds.add("prenatal")
+        # Every location can staff every service: the first few carry each specialty.
+        slot = i // len(DEMO_LOCATIONS)
+        if slot == 0:
+            creds |= {"prenatal", "medical", "deep_tissue"}
+        elif slot == 1:
+            creds |= {"myofascial_release", "trigger_point", "sports"}
+        elif slot == 2:
+            creds |= {"neuromuscular", "hot_stone", "prenatal"}
+        expires = today + timedelta(days=rng.randint(120, 900))
+        works_until = None
+        if i in EXPIRING:  # licenses running out within 30 days, whatever the day
+            expires = today + timedelta(days=EXPIRING[i])
+        elif i == EXPIRED:  # one license already expired: no more shifts after it
+            expires = today - timedelta(days=20)
+            works_until = expires
+        therapist_rows.append(
+            {
+                "name": name, "name_key": name_key(name), "home_location": loc_index,
+                "license_number": f"MT-{100000 + i * 7919 % 900000}",
+                "license_state": LICENSE_STATE[tz], "license_expires": expires,
+                "gender": "female" if rng.random() < 0.65 else "male", "active": True,
+            }
+        )
+        days_off = rng.sample(range(7), 2)
+        staff.append(_Therapist(i, loc_index, creds, works_until,
+                                tuple(d for d in range(7) if d not in days_off),
+                                rng.random() < 0.5))
+    credential_rows = [
+        {"therapist": t.id, "kind": kind,
+         "expires": today + timedelta(days=rng.randint(200, 1000)) if rng.random() < 0.4
+         else None}
+        for t in staff for kind in sorted(t.credentials)
+    ]
+
+    shift_rows: list[dict] = []
+    shift_days: list[tuple[_Therapist, date, time]] = []
+    for t in staff:
+        for day in horizon:
+            if day.weekday() not in t.workdays or (t.works_until and day > t.works_until):
+                continue
+            if day.weekday() >= 5:
+                start = time(10)
+            else:
+                start = time(12) if t.late else time(9)
+            end = time(start.hour + SHIFT_MINUTES // 60)
+            shift_rows.append({"therapist": t.id, "location": t.location_index,
+                               "shift_date": day, "start_time": start, "end_time": end})
+            shift_days.append((t, day, start))
+
+    planned = _plan_bookings(rng, staff, shift_days, menu, bookings, today)
+    clients, booking_rows = _attach_clients_and_status(rng, planned, menu, today)
+    return DemoPlan(today, locations, menu, therapist_rows, credential_rows, shift_rows,
+                    clients, booking_rows)
+
+
+def seed_demo(
+    engine: Engine,
+    *,
+    today: date,
+    seed: int = 7,
+    bookings: int = 50_000,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Fill an empty database with the demo chain planned for ``today``."""
+    say = progress or (lambda _msg: None)
+    say("planning the chain")
+    plan = plan_demo(today=today, seed=seed, bookings=bookings)
 
     with Session(engine) as session:
         say("locations, market bands and the service menu")
-        bulk_insert(
-            session,
-            Location,
-            [
-                {
-                    "name": name, "name_key": name_key(name), "tier": tier, "timezone": tz,
-                    "rooms": rooms, "opens_at": time(9), "closes_at": time(21),
-                    "turnover_buffer_min": BUFFER_MIN, "lmt_required": True,
-                }
-                for name, tier, tz, rooms, _mix in DEMO_LOCATIONS
-            ],
-        )
         ensure_reference_data(session.connection())
-        menu = _menu_rows()
-        bulk_insert(session, Service, menu)
+        bulk_insert(session, Location, plan.locations)
+        bulk_insert(session, Service, plan.menu)
         session.add(Setting(key=DEMO_FLAG, value="true"))
         session.flush()
         location_ids = [
-            session.scalar(Location.__table__.select().with_only_columns(Location.id)
-                           .where(Location.name == loc[0]))
-            for loc in DEMO_LOCATIONS
+            session.scalar(select(Location.id).where(Location.name == row["name"]))
+            for row in plan.locations
         ]
-        service_ids = {
-            row.name: row.id for row in session.execute(Service.__table__.select())
-        }
+        service_by_name = dict(session.execute(select(Service.name, Service.id)).all())
+        service_ids = [service_by_name[row["name"]] for row in plan.menu]
 
-        # Therapists: enough for the bookings asked for, about 30 for the default demo.
-        per_therapist = (len(horizon) * 5 / 7) * BOOKINGS_PER_SHIFT_DAY
-        n_therapists = max(30, math.ceil(bookings * 1.1 / per_therapist))
-        say(f"{n_therapists} therapists with licenses and credentials")
-        names = _therapist_names(n_therapists, rng)
-        therapist_rows, credential_plan = [], []
-        for i, name in enumerate(names):
-            loc_index = i % len(DEMO_LOCATIONS)
-            tz = DEMO_LOCATIONS[loc_index][2]
-            clinic = DEMO_LOCATIONS[loc_index][0].endswith("Clinic")
-            creds = {c for c in GENERAL_CREDENTIALS if rng.random() < 0.3}
-            creds |= {c for c in THERAPEUTIC_CREDENTIALS if rng.random() < (0.6 if clinic else 0.3)}
-            if rng.random() < 0.25:
-                creds.add("prenatal")
-            # Every location can staff every service: the first few carry each specialty.
-            slot = i // len(DEMO_LOCATIONS)
-            if slot == 0:
-                creds |= {"prenatal", "medical", "deep_tissue"}
-            elif slot == 1:
-                creds |= {"myofascial_release", "trigger_point", "sports"}
-            elif slot == 2:
-                creds |= {"neuromuscular", "hot_stone", "prenatal"}
-            expires = today + timedelta(days=rng.randint(120, 900))
-            works_until = None
-            if i in (5, 11, 17):  # licenses running out within 30 days
-                expires = today + timedelta(days=(4, 12, 26)[(5, 11, 17).index(i)])
-            elif i == 9:  # one license already expired: no more shifts after it
-                expires = today - timedelta(days=20)
-                works_until = expires
-            therapist_rows.append(
-                {
-                    "name": name, "name_key": name_key(name),
-                    "home_location_id": location_ids[loc_index],
-                    "license_number": f"MT-{100000 + i * 7919 % 900000}",
-                    "license_state": LICENSE_STATE[tz], "license_expires": expires,
-                    "gender": "female" if rng.random() < 0.65 else "male", "active": True,
-                }
-            )
-            days_off = rng.sample(range(7), 2)
-            credential_plan.append(
-                (loc_index, creds, works_until,
-                 tuple(d for d in range(7) if d not in days_off), rng.random() < 0.5)
-            )
-        bulk_insert(session, Therapist, therapist_rows)
-        therapist_ids = dict(
-            session.execute(Therapist.__table__.select().with_only_columns(
-                Therapist.name, Therapist.id))
-            .all()
-        )
-        staff: list[_Therapist] = []
-        credential_rows = []
-        for row, (loc_index, creds, works_until, workdays, late) in zip(
-            therapist_rows, credential_plan, strict=True
-        ):
-            tid = therapist_ids[row["name"]]
-            staff.append(_Therapist(tid, loc_index, creds, works_until, workdays, late))
-            for kind in sorted(creds):
-                expiry = (
-                    today + timedelta(days=rng.randint(200, 1000)) if rng.random() < 0.4 else None
-                )
-                credential_rows.append({"therapist_id": tid, "kind": kind, "expires": expiry})
-        bulk_insert(session, Credential, credential_rows)
+        say(f"{len(plan.therapists)} therapists with licenses and credentials")
+        bulk_insert(session, Therapist, [
+            {**{k: v for k, v in row.items() if k != "home_location"},
+             "home_location_id": location_ids[row["home_location"]]}
+            for row in plan.therapists])
+        by_name = dict(session.execute(select(Therapist.name, Therapist.id)).all())
+        therapist_ids = [by_name[row["name"]] for row in plan.therapists]
+        bulk_insert(session, Credential, [
+            {"therapist_id": therapist_ids[row["therapist"]], "kind": row["kind"],
+             "expires": row["expires"]} for row in plan.credentials])
 
         say("weekly shifts")
-        shift_rows = []
-        shift_days: list[tuple[_Therapist, date, time]] = []
-        for t in staff:
-            for day in horizon:
-                if day.weekday() not in t.workdays or (t.works_until and day > t.works_until):
-                    continue
-                if day.weekday() >= 5:
-                    start = time(10)
-                else:
-                    start = time(12) if t.late else time(9)
-                end = time(start.hour + SHIFT_MINUTES // 60)
-                shift_rows.append(
-                    {"therapist_id": t.id, "location_id": location_ids[t.location_index],
-                     "shift_date": day, "start_time": start, "end_time": end}
-                )
-                shift_days.append((t, day, start))
-        bulk_insert(session, Shift, shift_rows)
+        bulk_insert(session, Shift, [
+            {"therapist_id": therapist_ids[row["therapist"]],
+             "location_id": location_ids[row["location"]], "shift_date": row["shift_date"],
+             "start_time": row["start_time"], "end_time": row["end_time"]}
+            for row in plan.shifts])
 
         say("bookings")
-        planned = _plan_bookings(rng, staff, shift_days, menu, bookings)
-        clients, booking_rows = _attach_clients_and_status(
-            rng, planned, location_ids, service_ids, menu, today
-        )
-        bulk_insert(session, Client, clients)
-        client_ids = dict(
-            session.execute(Client.__table__.select().with_only_columns(
-                Client.external_ref, Client.id)).all()
-        )
-        for row in booking_rows:
-            row["client_id"] = client_ids[row.pop("client_ref")]
+        bulk_insert(session, Client, [
+            {"external_ref": row["external_ref"],
+             "home_location_id": location_ids[row["home_location"]],
+             "focus_areas": "", "contraindications": ""} for row in plan.clients])
+        client_ids = dict(session.execute(select(Client.external_ref, Client.id)).all())
+        booking_rows = [
+            {"external_ref": row["external_ref"],
+             "location_id": location_ids[row["location"]],
+             "therapist_id": None if row["therapist"] is None
+             else therapist_ids[row["therapist"]],
+             "service_id": service_ids[row["service"]],
+             "client_id": client_ids[row["client_ref"]],
+             "starts_at": row["starts_at"], "ends_at": row["ends_at"],
+             "duration_min": row["duration_min"], "price_cents": row["price_cents"],
+             "status": row["status"], "requested": row["requested"], "import_batch_id": None}
+            for row in plan.bookings
+        ]
         # Building the booking indexes once after the load beats maintaining them per row.
         connection = session.connection()
         if connection.dialect.name == "sqlite":
@@ -279,10 +312,10 @@ def seed_demo(
         refresh_booking_days(connection)
 
         say("users owner, manager and staff (password 'demo')")
-        now = datetime.now(UTC)
+        created = now()
         for username, role in (("owner", "owner"), ("manager", "manager"), ("staff", "staff")):
             user = User(username=username, password_hash=hash_password(DEMO_PASSWORD),
-                        role=role, created_at=now)
+                        role=role, created_at=created)
             session.add(user)
             session.flush()
             if role != "owner":
@@ -290,12 +323,12 @@ def seed_demo(
         session.commit()
 
     return DemoSummary(
-        locations=len(DEMO_LOCATIONS),
-        therapists=len(staff),
-        services=len(menu),
-        clients=len(clients),
-        shifts=len(shift_rows),
-        bookings=len(booking_rows),
+        locations=len(plan.locations),
+        therapists=len(plan.therapists),
+        services=len(plan.menu),
+        clients=len(plan.clients),
+        shifts=len(plan.shifts),
+        bookings=len(plan.bookings),
     )
 
 
@@ -304,6 +337,7 @@ class _Planned:
     therapist: _Therapist
     start: datetime
     service: int  # index into the menu
+    open: bool = False  # left unassigned for a manager (never cancelled)
 
 
 def _plan_bookings(
@@ -312,8 +346,13 @@ def _plan_bookings(
     shift_days: list[tuple[_Therapist, date, time]],
     menu: list[dict],
     target: int,
+    today: date,
 ) -> list[_Planned]:
-    """Lay bookings into shifts without overlaps, then keep exactly ``target`` of them."""
+    """Lay bookings into shifts without overlaps, then keep exactly ``target`` of them.
+
+    The first location's shifts of the next few days are filled first and kept, and
+    their earliest bookings are left open, so every demo has bookings to assign.
+    """
     by_family: dict[str, list[int]] = {"therapeutic": [], "relaxation": [], "other": []}
     for index, service in enumerate(menu):
         by_family[service["category"]].append(index)
@@ -367,23 +406,42 @@ def _plan_bookings(
             planned.append(_Planned(t, cursor, ix))
             cursor += timedelta(minutes=durations[ix] + BUFFER_MIN)
 
+    planned: list[_Planned] = []
+    soon = today + timedelta(days=OPEN_WINDOW_DAYS)
+    reserved_days = sorted(
+        (sd for sd in shift_days if sd[0].location_index == 0 and today <= sd[1] <= soon),
+        key=lambda sd: (sd[1], sd[2], sd[0].id))
+    reserved = set()
+    for shift_day in reserved_days:
+        if len(planned) >= min(OPEN_UPCOMING + 2, target):
+            break
+        fill(*shift_day)
+        reserved.add((shift_day[0].id, shift_day[1]))
+    kept = planned
+    for p in sorted(kept, key=lambda p: (p.start, p.therapist.id))[:OPEN_UPCOMING]:
+        p.open = True
+
     # Fill a random share of shift-days sized for the target; top up from the rest if short.
     capacity = len(shift_days) * BOOKINGS_PER_SHIFT_DAY
-    day_probability = min(1.0, target * 1.08 / max(capacity, 1))
-    planned: list[_Planned] = []
+    day_probability = min(1.0, max(0, target - len(kept)) * 1.08 / max(capacity, 1))
+    planned = []
     skipped: list[tuple[_Therapist, date, time]] = []
     for shift_day in shift_days:
+        if (shift_day[0].id, shift_day[1]) in reserved:
+            continue
         if day_probability < 1.0 and random_() > day_probability:
             skipped.append(shift_day)
         else:
             fill(*shift_day)
+    rest = max(0, target - len(kept))
     for shift_day in skipped:
-        if len(planned) >= target:
+        if len(planned) >= rest:
             break
         fill(*shift_day)
-    if len(planned) > target:
-        keep = sorted(rng.sample(range(len(planned)), target))
+    if len(planned) > rest:
+        keep = sorted(rng.sample(range(len(planned)), rest))
         planned = [planned[i] for i in keep]
+    planned = kept[:target] + planned
     planned.sort(key=lambda p: (p.start, p.therapist.id))
     return planned
 
@@ -391,8 +449,6 @@ def _plan_bookings(
 def _attach_clients_and_status(
     rng: random.Random,
     planned: list[_Planned],
-    location_ids: list[int],
-    service_ids: dict[str, int],
     menu: list[dict],
     today: date,
 ) -> tuple[list[dict], list[dict]]:
@@ -413,7 +469,6 @@ def _attach_clients_and_status(
     client_cadence: dict[str, int] = {}
     client_last_therapist: dict[str, int] = {}
     rows: list[dict] = []
-    unassigned_left_first_location = 4
     for n, p in enumerate(planned):
         loc_index = p.therapist.location_index
         service = menu[p.service]
@@ -424,8 +479,7 @@ def _attach_clients_and_status(
             _due, _tie, ref = heapq.heappop(heap)
         else:
             ref = f"C{len(client_rows) + 1:07d}"
-            client_rows.append({"external_ref": ref, "home_location_id": location_ids[loc_index],
-                                "focus_areas": "", "contraindications": ""})
+            client_rows.append({"external_ref": ref, "home_location": loc_index})
             options, weights = cadences[family]
             client_cadence[ref] = rng.choices(options, weights=weights)[0]
         if service["category"] != "other" and rng.random() < 0.85:
@@ -436,16 +490,13 @@ def _attach_clients_and_status(
             roll = rng.random()
             status = "completed" if roll < 0.87 else "cancelled" if roll < 0.97 else "no_show"
         else:
-            status = "cancelled" if rng.random() < 0.04 else "booked"
+            status = "cancelled" if rng.random() < 0.04 and not p.open else "booked"
         therapist_id: int | None = p.therapist.id
         requested = client_last_therapist.get(ref) == therapist_id and rng.random() < 0.6
-        if status == "booked" and not requested:
-            first_location_soon = loc_index == 0 and day <= today + timedelta(days=3)
-            if first_location_soon and unassigned_left_first_location > 0:
-                unassigned_left_first_location -= 1
-                therapist_id = None
-            elif rng.random() < 0.03:
-                therapist_id = None
+        if p.open:
+            therapist_id, requested = None, False
+        elif status == "booked" and not requested and rng.random() < 0.03:
+            therapist_id = None
         if therapist_id is not None:
             client_last_therapist[ref] = therapist_id
         price = prices[(loc_index, p.service)]
@@ -455,9 +506,9 @@ def _attach_clients_and_status(
         rows.append(
             {
                 "external_ref": f"DEMO-{n + 1:08d}",
-                "location_id": location_ids[loc_index],
-                "therapist_id": therapist_id,
-                "service_id": service_ids[service["name"]],
+                "location": loc_index,
+                "therapist": therapist_id,
+                "service": p.service,
                 "client_ref": ref,
                 "starts_at": p.start,
                 "ends_at": p.start + timedelta(minutes=duration),
@@ -465,7 +516,6 @@ def _attach_clients_and_status(
                 "price_cents": price,
                 "status": status,
                 "requested": requested,
-                "import_batch_id": None,
             }
         )
     return client_rows, rows

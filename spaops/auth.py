@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, select
 
 from models import ROLES, Location, Setting, User, UserLocation
+from spaops import clock
 from spaops.names import name_key
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def authenticate(
     session: Session, username: str, password: str, *, now: datetime | None = None
 ) -> Viewer:
     """Check a username and password; five failures lock the account for 15 minutes."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
         verify_password(_dummy_hash(), password)  # same work whether or not the user exists
@@ -189,7 +190,7 @@ def create_user(session: Session, username: str, password: str, role: str,
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise ValueError(f"a user named {username!r} already exists")
     user = User(username=username, password_hash=hash_password(password), role=role,
-                created_at=datetime.now(UTC))
+                created_at=clock.now())
     session.add(user)
     session.flush()
     for location_id in ([] if role == "owner" else locations):
@@ -217,7 +218,7 @@ def list_users(session: Session, *, actor: Viewer | None = None) -> list[dict]:
         rows.append({
             "username": user.username, "role": user.role,
             "locations": sorted(names[i] for i in located), "active": user.active,
-            "locked": locked is not None and locked > datetime.now(UTC),
+            "locked": locked is not None and locked > clock.now(),
         })
     return rows
 

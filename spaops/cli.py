@@ -17,6 +17,7 @@ from sqlmodel import select
 from models import TIERS, Location
 from spaops.analytics.commands import register as register_report
 from spaops.auth_commands import register as register_users
+from spaops.clock import today
 from spaops.db import (
     DEFAULT_DB_PATH,
     default_url,
@@ -57,7 +58,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     # Only the embedded file gets demo data unasked; a server database starts empty.
     if args.demo_if_new and was_empty and args.db == f"sqlite:///{DEFAULT_DB_PATH}":
         print("Creating the demo chain (first start)...", file=sys.stderr)
-        seeded = seed_demo(engine, progress=lambda m: print(f"  {m}", file=sys.stderr)).bookings
+        seeded = seed_demo(engine, today=today(),
+                           progress=lambda m: print(f"  {m}", file=sys.stderr)).bookings
     if args.json:
         emit({"database": engine.url.render_as_string(hide_password=True),
               "created": was_empty, "demo_bookings": seeded})
@@ -120,7 +122,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
             raise UsageError("the database already has data; seed an empty database")
     began = clock.perf_counter()
     summary = seed_demo(
-        engine, seed=args.seed, bookings=args.bookings,
+        engine, today=today(), seed=args.seed, bookings=args.bookings,
         progress=None if args.json else (lambda m: print(f"  {m}", file=sys.stderr)),
     )
     seconds = round(clock.perf_counter() - began, 2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
@@ -26,6 +26,7 @@ from models import (
     Shift,
     Therapist,
 )
+from spaops import clock
 from spaops.db import session_scope
 from spaops.errors import RuleRefusal, UsageError
 from spaops.names import name_key
@@ -324,7 +325,7 @@ def assign_therapist(
         session.add(booking)
         session.add(AssignmentAudit(
             booking_id=booking.id, therapist_id=therapist.id, previous_therapist_id=previous,
-            username=username, assigned_at=datetime.now(UTC), method=method,
+            username=username, assigned_at=clock.now(), method=method,
             override=override, override_reason=override_reason))
         bump_data_revision(session)
         return booking

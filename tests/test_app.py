@@ -1,10 +1,11 @@
 """The whole app in-process (AppTest): sign-in first, every page runs, figures match SQL."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from sqlalchemy import text
 
+from spaops import clock
 from spaops.db import make_engine
 from tests.utils.apptest import metric_values, open_page, sign_in
 from ui.navigation import PAGES, pages_for
@@ -43,7 +44,7 @@ def test_every_page_runs_for_the_owner(page):
 
 
 def test_overview_completed_bookings_match_a_direct_sql_count(app_database):
-    today = date.today()
+    today = clock.today()
     start = today - timedelta(days=29)
     engine = make_engine(app_database)
     with engine.connect() as conn:

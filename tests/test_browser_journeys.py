@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from spaops import clock
 from tests.utils.browser import sign_in, wait_for_run
 
 pytestmark = pytest.mark.browser
@@ -55,7 +56,7 @@ MESSY_EXPORT = (
 
 
 def test_staff_upload_reaches_the_owners_overview(page, live_app, browser, tmp_path):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     owner_context = browser.new_context(viewport={"width": 1440, "height": 2000})
     owner = owner_context.new_page()
@@ -63,7 +64,7 @@ def test_staff_upload_reaches_the_owners_overview(page, live_app, browser, tmp_p
     revenue = owner.locator('[data-testid="stMetricValue"]').first
     before = revenue.inner_text()
 
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     export = tmp_path / "export.csv"
     export.write_text(MESSY_EXPORT.format(d=f"{yesterday:%m/%d/%Y}"), encoding="utf-8")
     sign_in(page, live_app["url"], "staff")

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session
 
+from spaops import clock
 from spaops.analytics.kpis import Period, chain_figures, kpi_sums, kpi_table
 from spaops.db import make_engine
 from tests.utils.apptest import metric_values, open_page, sign_in
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("app_database")
 
 def _figures(url: str, days: int, names: list[str] | None = None):
     engine = make_engine(url)
-    period = Period(date.today() - timedelta(days=days - 1), date.today())
+    period = Period(clock.today() - timedelta(days=days - 1), clock.today())
     with Session(engine) as s:
         table = kpi_table(s, period)
         ids = None if names is None else table.loc[table["location"].isin(names),

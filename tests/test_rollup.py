@@ -142,7 +142,7 @@ def test_head_revision_is_alembics_head(engine):
 def test_demo_seed_fills_the_rollup(engine):
     from seed.demo import seed_demo
 
-    seed_demo(engine, bookings=400)
+    seed_demo(engine, bookings=400, today=date(2026, 6, 15))
     assert_rollup_current(engine)
     with engine.connect() as connection:
         counted = connection.execute(text("SELECT sum(bookings) FROM booking_day")).scalar()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import streamlit as st
 
+from spaops import clock
 from spaops.auth import (
     PAGES_BY_ROLE,
     SignInFailed,
@@ -26,7 +25,7 @@ def current_viewer() -> Viewer | None:
     viewer = st.session_state.get(VIEWER_KEY)
     if viewer is None:
         return None
-    now = datetime.now(UTC)
+    now = clock.now()
     if session_idle_expired(st.session_state.get(LAST_SEEN_KEY), now):
         sign_out()
         st.session_state["signin_notice"] = "Your session expired after 12 idle hours."
@@ -76,7 +75,7 @@ def sign_in_page() -> None:
                      "attempts the account is locked for 15 minutes.")
             return
         st.session_state[VIEWER_KEY] = viewer
-        st.session_state[LAST_SEEN_KEY] = datetime.now(UTC)
+        st.session_state[LAST_SEEN_KEY] = clock.now()
         for key, values in st.session_state.pop("wanted_params", {}).items():
             st.query_params[key] = values if len(values) > 1 else values[0]
         st.rerun()

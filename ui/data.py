@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from spaops.clock import today
 from spaops.db import DEFAULT_DB_PATH, default_url, make_engine, schema_is_empty, upgrade_schema
 from spaops.db import session_scope as _session_scope
 from spaops.revision import data_revision
@@ -26,7 +27,7 @@ def _engine_for(url: str) -> Engine:
         from seed.demo import seed_demo
 
         with st.spinner("First start: creating the demo chain (about 10 seconds)..."):
-            seed_demo(engine)
+            seed_demo(engine, today=today())
     return engine
 
 

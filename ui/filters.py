@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from spaops import clock
 from spaops.analytics.kpis import Period, locations_in_scope
 from spaops.auth import Viewer
 from ui.data import load
@@ -69,7 +70,7 @@ def sidebar_filters(viewer: Viewer) -> Filters:
     locations: pd.DataFrame = load(locations_in_scope, location_ids=viewer.location_ids)
     names = locations["location"].tolist()
     _init_from_url(names)
-    today = date.today()
+    today = clock.today()
     with st.sidebar:
         st.subheader("Filters")
         preset = st.selectbox("Period", list(PRESETS), key="f_preset")

@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table(
         "shift_change",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("changed_at", sa.DateTime(), nullable=False),
+        sa.Column("changed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
         sa.Column("location_id", sa.Integer(), nullable=False),
         sa.Column("therapist", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("mapping", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("saved_by", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-        sa.Column("saved_at", sa.DateTime(), nullable=False),
+        sa.Column("saved_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("signature", name=op.f("pk_header_mapping")),
     )
     # Reference data belongs to every database, not only the demo: a chain made with

@@ -58,13 +58,14 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 def full_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo chain at its default size (about 50,000 bookings), built once."""
     from seed.demo import seed_demo
+    from spaops.clock import today
     from spaops.db import make_engine, upgrade_schema
 
     require_chromium()
     path = tmp_path_factory.mktemp("full-demo") / "demo.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade_schema(engine)
-    seed_demo(engine)
+    seed_demo(engine, today=today())
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()

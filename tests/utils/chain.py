@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from models import Booking, Client, Location, MarketBand, Service, Shift, Therapist
 from seed.reference import MARKET_BANDS
@@ -19,8 +19,8 @@ def _dt(day: str, hhmm: str) -> datetime:
 def build_small_chain(engine: Engine) -> dict[str, int]:
     """Two locations (urban Alpha Spa, rural Beta Clinic), three services, 12 bookings."""
     with Session(engine) as s:
-        for tier, category, low, high, source in MARKET_BANDS:
-            s.add(MarketBand(tier=tier, category=category, low=low, high=high, source=source))
+        # The market bands come with every database (migration 0003): the defaults.
+        assert len(s.exec(select(MarketBand)).all()) == len(MARKET_BANDS)
         alpha = Location(name="Alpha Spa", name_key="alpha spa", tier="urban", rooms=2)
         beta = Location(name="Beta Clinic", name_key="beta clinic", tier="rural", rooms=1)
         swedish = Service(name="Swedish 60", name_key="swedish 60", category="relaxation",
