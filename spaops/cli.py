@@ -30,6 +30,7 @@ from spaops.errors import RuleRefusal, UsageError
 from spaops.import_commands import register as register_import
 from spaops.matching_commands import register as register_matching
 from spaops.names import display_name, name_key
+from spaops.settings import ensure_reference_data
 
 
 def emit(document: Any) -> None:
@@ -54,6 +55,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     engine = make_engine(args.db)
     was_empty = schema_is_empty(engine)
     upgrade_schema(engine)
+    with engine.begin() as connection:  # bands or settings someone deleted come back
+        ensure_reference_data(connection)
     seeded = None
     # Only the embedded file gets demo data unasked; a server database starts empty.
     if args.demo_if_new and was_empty and args.db == f"sqlite:///{DEFAULT_DB_PATH}":
@@ -149,15 +152,19 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _common(parser: argparse.ArgumentParser, *, json_flag: bool = True) -> None:
-    parser.add_argument("--db", default=None, metavar="URL",
+    # SUPPRESS: an option not given after the subcommand keeps what was given before it
+    # (`spaops --db URL init` and `spaops init --db URL` mean the same).
+    parser.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
                         help="database URL (default: SPAOPS_DATABASE_URL or the embedded file)")
     if json_flag:
-        parser.add_argument("--json", action="store_true", help="print one JSON document")
+        parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                            help="print one JSON document")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser of every subcommand."""
     parser = _Parser(prog="spaops", description="Spa Ops command line")
+    _common(parser)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("init", help="create or upgrade the schema (idempotent)")
@@ -195,8 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error already printed (2)
         return int(exc.code or 0)
-    if args.db is None:
-        args.db = default_url()
+    args.db = getattr(args, "db", None) or default_url()
+    args.json = getattr(args, "json", False)
     try:
         return args.handler(args)
     except UsageError as exc:
