@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,19 +73,16 @@ def full_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def live_app(full_demo_template: Path,
-             tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """`streamlit run app.py` on a free port against a private copy of the demo database."""
+@contextmanager
+def serve_app(database: Path) -> Iterator[dict]:
+    """`streamlit run app.py` on a free port against a SQLite file, stopped afterwards."""
     require_chromium()
-    folder = tmp_path_factory.mktemp("live")
-    database = folder / "demo.db"
-    shutil.copyfile(full_demo_template, database)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SPAOPS_DATABASE_URL": f"sqlite:///{database}",
            "STREAMLIT_SERVER_PORT": str(port)}
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 (closed below)
+    log_path = database.parent / "streamlit.log"
+    log = open(log_path, "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -93,7 +91,7 @@ def live_app(full_demo_template: Path,
     )
     try:
         _wait_healthy(url, process)
-        yield {"url": url, "database": f"sqlite:///{database}", "log": folder / "streamlit.log"}
+        yield {"url": url, "database": f"sqlite:///{database}", "log": log_path}
     finally:
         process.terminate()
         try:
@@ -101,6 +99,17 @@ def live_app(full_demo_template: Path,
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def live_app(full_demo_template: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """The app on a private copy of the full demo database."""
+    require_chromium()
+    database = tmp_path_factory.mktemp("live") / "demo.db"
+    shutil.copyfile(full_demo_template, database)
+    with serve_app(database) as app:
+        yield app
 
 
 def wait_for_run(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
