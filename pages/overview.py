@@ -1,9 +1,8 @@
 """Overview: the chain's headline figures, each location, and the weekly revenue trend."""
 
-from datetime import date
-
 import streamlit as st
 
+from spaops import clock
 from spaops.analytics.alerts import owner_alerts
 from spaops.analytics.kpis import (
     FORMULAS,
@@ -13,12 +12,20 @@ from spaops.analytics.kpis import (
     weekly_revenue,
 )
 from spaops.figures.overview import weekly_revenue_figure
+from spaops.onboarding import setup_progress
 from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
+from ui.setup import setup_guide
 from ui.widgets import delta_text, download_csv, empty_state, money, percent
 
 viewer = require_page("overview")
+progress = load(setup_progress, location_ids=viewer.location_ids)
+if progress.needs_guide:  # an empty chain: the setup steps instead of empty charts
+    st.title("Overview")
+    setup_guide(progress, viewer)
+    st.stop()
+
 filters = sidebar_filters(viewer)
 period, scope = filters.period, filters.location_ids
 
@@ -44,7 +51,7 @@ cards[3].metric("Therapeutic share", percent(now["therapeutic_share"]),
                 delta_text(now["therapeutic_share"], before["therapeutic_share"], as_points=True),
                 help=FORMULAS["therapeutic_share"])
 
-alerts = load(owner_alerts, period, date.today(), location_ids=scope)
+alerts = load(owner_alerts, period, clock.today(), location_ids=scope)
 with st.expander(f"Alerts ({len(alerts)})", expanded=bool(alerts), icon=":material/notifications:"):
     if not alerts:
         st.success("Nothing needs attention: licenses valid, utilisation in band, prices "
