@@ -4,14 +4,14 @@ import streamlit as st
 
 from ui.auth import current_viewer, sign_in_page
 from ui.data import engine
-from ui.navigation import navigation_for
+from ui.navigation import navigation_for, signed_out_navigation
 
 st.set_page_config(page_title="Spa Ops", page_icon=":material/spa:", layout="wide")
 engine()  # creates or upgrades the schema (and the demo chain on a fresh machine)
 
 viewer = current_viewer()
 if viewer is None:
-    navigation = st.navigation([st.Page(sign_in_page, title="Sign in", icon=":material/login:")])
+    navigation = signed_out_navigation(sign_in_page)
 else:
     navigation = navigation_for(viewer.role)
 navigation.run()

@@ -95,6 +95,14 @@ def viewer_for(session: Session, user: User) -> Viewer:
                   location_ids=locations)
 
 
+def viewer_now(session: Session, user_id: int) -> Viewer | None:
+    """The viewer as the database has them now: None once disabled or removed."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    return viewer_for(session, user)
+
+
 def authenticate(
     session: Session, username: str, password: str, *, now: datetime | None = None
 ) -> Viewer:

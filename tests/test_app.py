@@ -74,7 +74,21 @@ def test_sign_out_returns_to_sign_in():
     at.sidebar.button(key="sign_out").click().run()
     assert not at.exception
     assert "viewer" not in at.session_state
-    # AppTest stays on the page it was switched to; signed out, that page shows nothing.
-    # (In a browser the navigation falls back to the sign-in page: tests/test_browser_*.)
+    # AppTest stays on the page it was switched to; signed out, that page shows only the
+    # sign-in form (in a browser every page's address does: ui.navigation).
     assert not at.metric and not at.dataframe
-    assert at.error[0].value == "You do not have access to this page."
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+
+
+def test_a_user_disabled_while_signed_in_is_signed_out_on_the_next_click(app_database):
+    at = sign_in("manager")
+    open_page(at, "pages/assign.py")
+    assert not at.exception and at.title[0].value == "Assign therapists"
+    engine = make_engine(app_database)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE app_user SET active = false WHERE username = 'manager'"))
+    engine.dispose()
+    at.run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Username", "Password"]
+    assert any("disabled or removed" in i.value for i in at.info)

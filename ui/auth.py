@@ -13,6 +13,7 @@ from spaops.auth import (
     has_any_user,
     is_demo_database,
     session_idle_expired,
+    viewer_now,
 )
 from ui.data import session_scope
 
@@ -30,6 +31,16 @@ def current_viewer() -> Viewer | None:
         sign_out()
         st.session_state["signin_notice"] = "Your session expired after 12 idle hours."
         return None
+    # Role, locations and the account itself are read again on every run: a user the
+    # owner disabled or removed, or whose locations changed, is not served from memory.
+    with session_scope() as session:
+        viewer = viewer_now(session, viewer.user_id)
+    if viewer is None:
+        sign_out()
+        st.session_state["signin_notice"] = ("This account was disabled or removed: ask the "
+                                             "owner.")
+        return None
+    st.session_state[VIEWER_KEY] = viewer
     st.session_state[LAST_SEEN_KEY] = now
     return viewer
 
@@ -87,7 +98,10 @@ def require_page(page_key: str) -> Viewer:
     Also draws who is signed in and the Sign out button at the top of the sidebar.
     """
     viewer = current_viewer()
-    if viewer is None or page_key not in PAGES_BY_ROLE.get(viewer.role, ()):
+    if viewer is None:  # signed out while on this page: sign in again, right here
+        sign_in_page()
+        st.stop()
+    if page_key not in PAGES_BY_ROLE.get(viewer.role, ()):
         st.error("You do not have access to this page.")
         st.stop()
     with st.sidebar:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from spaops.auth import PAGES_BY_ROLE
@@ -32,3 +34,12 @@ def navigation_for(role: str) -> st.navigation:  # type: ignore[valid-type]
         [st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], url_path=k,
                  default=(i == 0)) for i, k in enumerate(keys)]
     )
+
+
+def signed_out_navigation(sign_in: Callable[[], None]) -> st.navigation:  # type: ignore[valid-type]
+    """Every page's address shows the sign-in form, so a shared or bookmarked link (or a
+    session that just ended) lands on sign-in, and on its own page right after it."""
+    return st.navigation(
+        [st.Page(sign_in, title="Sign in", icon=":material/login:", default=True),
+         *(st.Page(sign_in, title=PAGES[k][1], url_path=k) for k in PAGES)],
+        position="hidden")
