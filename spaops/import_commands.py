@@ -47,11 +47,13 @@ def _report(args: argparse.Namespace, document: dict[str, Any]) -> int:
 def cmd_import_bookings(args: argparse.Namespace) -> int:
     """Import a booking export (or, with --dry-run, say what it would do)."""
     from spaops.cli import open_engine
-    from spaops.ingest import import_bookings, read_bookings_file
+    from spaops.ingest import import_bookings, read_bookings_file, remembered_for_file
 
-    preview = read_bookings_file(_readable(args.file), day_first=args.day_first,
-                                 default_location=args.location)
+    file = _readable(args.file)
     engine = open_engine(args)
+    # Columns someone matched by hand for this layout (on the Import page) apply here too.
+    preview = read_bookings_file(file, day_first=args.day_first, default_location=args.location,
+                                 mapping_overrides=remembered_for_file(engine, "bookings", file))
     document = import_bookings(engine, preview, username="cli", dry_run=args.dry_run,
                                progress=_progress if preview.total_rows >= 10_000 else None)
     return _report(args, document)
@@ -65,22 +67,25 @@ def _progress(fraction: float, message: str) -> None:
 def cmd_import_shifts(args: argparse.Namespace) -> int:
     """Import therapist shifts."""
     from spaops.cli import open_engine
-    from spaops.ingest import import_shifts
+    from spaops.ingest import import_shifts, remembered_for_file
 
     data = _read_file(args.file)
     engine = open_engine(args)
-    return _report(args, import_shifts(engine, data, Path(args.file).name, username="cli"))
+    return _report(args, import_shifts(
+        engine, data, Path(args.file).name, username="cli",
+        mapping_overrides=remembered_for_file(engine, "shifts", data)))
 
 
 def cmd_import_therapists(args: argparse.Namespace) -> int:
     """Import the roster with licenses and credentials."""
     from spaops.cli import open_engine
-    from spaops.ingest import import_therapists
+    from spaops.ingest import import_therapists, remembered_for_file
 
     data = _read_file(args.file)
     engine = open_engine(args)
-    return _report(args, import_therapists(engine, data, Path(args.file).name,
-                                           username="cli"))
+    return _report(args, import_therapists(
+        engine, data, Path(args.file).name, username="cli",
+        mapping_overrides=remembered_for_file(engine, "therapists", data)))
 
 
 def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:

@@ -1,13 +1,14 @@
-"""The Import page in-process: upload, preview with rejections, confirm, history."""
+"""The Import page in-process: each kind of file, preview, confirm, column choices, history."""
 
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Booking, ImportBatch
+from models import Booking, HeaderMapping, ImportBatch, Shift, Therapist
 from spaops.db import make_engine
 from tests.utils.apptest import metric_values, open_page, sign_in
 
+PAGE = "pages/import_bookings.py"
 EXPORT = (
     b"Appointment #,Location,Staff Member,Service Name,Client Name,Date & Time,Duration,"
     b"Price,Status,Email\n"
@@ -17,32 +18,70 @@ EXPORT = (
     b"Confirmed,\n"
     b"UP-3,Pinecrest Retreat,,Reflexology,Other,11/04/2026 9:00 AM,45,$80.00,Confirmed,\n"
 )
+ROSTER = (
+    b"name,location,license_number,license_state,license_expires,credentials,gender\n"
+    b"Iris Vale,Harbor Day Spa,MT-71,NY,2027-05-01,prenatal;deep_tissue:2027-01-01,female\n"
+    b"Jon Reed,Harbor Day Spa,MT-72,NY,2027-06-01,,male\n"
+    b"Kai Moss,Pinecrest Retreat,MT-73,NY,2027-07-01,,\n"
+)
+SHIFTS = (
+    b"therapist,location,date,start,end\n"
+    b"Iris Vale,Harbor Day Spa,2026-12-01,09:00,17:00\n"
+    b"Iris Vale,Harbor Day Spa,2026-12-02,10:00,18:00\n"
+    b"Iris Vale,Harbor Day Spa,2026-12-03,18:00,09:00\n"
+)
+# A layout whose service and start no synonym recognises: the person maps them once.
+ODD = (b"Ref,Branch name,Svc done,Slot,Mins,Charge,Outcome\n"
+       b"OD-1,Harbor Day Spa,Swedish Massage 60,11/05/2026 10:00 AM,60,$95.00,Completed\n")
+ODD_AGAIN = (b"Ref,Branch name,Svc done,Slot,Mins,Charge,Outcome\n"
+             b"OD-2,Harbor Day Spa,Swedish Massage 60,11/06/2026 11:00 AM,60,$95.00,"
+             b"Completed\n")
 
 
 pytestmark = pytest.mark.usefixtures("app_database")
 
 
-def _count(url: str, model) -> int:
+def _count(url: str, model, *where) -> int:
     engine = make_engine(url)
     with Session(engine) as s:
-        n = s.scalar(select(func.count()).select_from(model))
+        n = s.scalar(select(func.count()).select_from(model).where(*where))
     engine.dispose()
     return n
 
 
-def test_staff_previews_then_imports_only_their_location(app_database):
-    before = _count(app_database, Booking)
-    at = sign_in("staff")
-    assert not at.exception
-    open_page(at, "pages/import_bookings.py")
-    at.file_uploader(key="import_upload").upload("export.csv", EXPORT, "text/csv")
+def _open(username: str, kind: str = "bookings"):
+    at = open_page(sign_in(username), PAGE)
+    assert not at.exception, at.exception
+    if kind != "bookings":
+        at.radio(key="import_kind").set_value(kind).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def _upload(at, kind: str, name: str, data: bytes):
+    at.file_uploader(key=f"import_upload_{kind}").upload(name, data, "text/csv")
     at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def test_the_page_offers_three_kinds_of_file():
+    at = _open("staff")
+    assert at.title[0].value == "Import"
+    radio = at.radio(key="import_kind")
+    assert radio.options == ["Bookings", "Therapist roster", "Shifts"]
+    assert radio.value == "bookings"
+
+
+def test_staff_previews_then_imports_only_their_location(app_database):
+    before = _count(app_database, Booking)
+    at = _upload(_open("staff"), "bookings", "export.csv", EXPORT)
     shown = metric_values(at)
     # Staff belong to Harbor Day Spa: the Pinecrest row is refused, as is 02/30.
     assert (shown["New"], shown["Rejected"]) == ("1", "2")
     assert any("2 rows will be rejected" in w.value for w in at.warning)
     assert _count(app_database, Booking) == before  # the preview writes nothing
+    assert at.button(key="import_confirm").label == "Import 1 booking"
     at.button(key="import_confirm").click().run()
     assert not at.exception, at.exception
     assert any("Imported batch" in s.value for s in at.success)
@@ -50,12 +89,92 @@ def test_staff_previews_then_imports_only_their_location(app_database):
     assert _count(app_database, ImportBatch) == 1
 
 
+def test_booking_preview_speaks_dollars_and_plain_words():
+    at = _upload(_open("owner"), "bookings", "export.csv", EXPORT)
+    table = at.dataframe[0].value
+    assert "Booking ID" in table.columns and "booking_ref" not in table.columns
+    assert table["Price ($)"].tolist()[0] == 120.0
+
+
 def test_a_file_that_is_not_csv_gets_a_clear_error(app_database):
-    at = sign_in("owner")
-    open_page(at, "pages/import_bookings.py")
-    at.file_uploader(key="import_upload").upload("photo.csv", b"\x89PNG\x00\x00" * 50,
-                                                 "text/csv")
-    at.run()
-    assert not at.exception
+    at = _upload(_open("owner"), "bookings", "photo.csv", b"\x89PNG\x00\x00" * 50)
     assert at.error and "cannot be imported" in at.error[0].value
     assert _count(app_database, ImportBatch) == 0
+
+
+def test_owner_imports_a_roster_after_a_preview_that_writes_nothing(app_database):
+    before = _count(app_database, Therapist)
+    at = _upload(_open("owner", "therapists"), "therapists", "roster.csv", ROSTER)
+    shown = metric_values(at)
+    assert (shown["New"], shown["Rejected"]) == ("3", "0")
+    assert _count(app_database, Therapist) == before
+    assert at.button(key="import_confirm").label == "Import 3 therapists"
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("Imported batch" in s.value and "3 new" in s.value for s in at.success)
+    assert _count(app_database, Therapist) == before + 3
+    assert _count(app_database, ImportBatch, ImportBatch.kind == "therapists") == 1
+    history = at.dataframe[-1].value
+    assert history["Kind"].tolist()[0] == "Therapist roster"
+
+
+def test_owner_imports_shifts(app_database):
+    at = _upload(_open("owner", "therapists"), "therapists", "roster.csv", ROSTER)
+    at.button(key="import_confirm").click().run()
+    before = _count(app_database, Shift)
+    at.radio(key="import_kind").set_value("shifts").run()
+    at = _upload(at, "shifts", "shifts.csv", SHIFTS)
+    shown = metric_values(at)
+    assert (shown["New"], shown["Rejected"]) == ("2", "1")
+    assert any("ends before it starts" in t.value for t in at.text)
+    assert _count(app_database, Shift) == before
+    assert at.button(key="import_confirm").label == "Import 2 shifts"
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any("Imported batch" in s.value and "2 new" in s.value for s in at.success)
+    assert _count(app_database, Shift) == before + 2
+    assert "Shifts" in at.dataframe[-1].value["Kind"].tolist()
+
+
+def test_staff_cannot_import_a_roster_row_for_another_location(app_database):
+    before = _count(app_database, Therapist)
+    at = _upload(_open("staff", "therapists"), "therapists", "roster.csv", ROSTER)
+    shown = metric_values(at)
+    assert (shown["New"], shown["Rejected"]) == ("2", "1")
+    assert any("'Pinecrest Retreat' is not one of yours" in t.value for t in at.text)
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert _count(app_database, Therapist) == before + 2
+    assert _count(app_database, Therapist, Therapist.name == "Kai Moss") == 0
+
+
+def test_unrecognised_columns_are_mapped_once_and_remembered(app_database):
+    before = _count(app_database, Booking)
+    at = _upload(_open("owner"), "bookings", "odd.csv", ODD)
+    assert "cannot be imported" in at.error[0].value
+    for field, column in (("booking_ref", "Ref"), ("location", "Branch name"),
+                          ("service", "Svc done"), ("start", "Slot"),
+                          ("duration", "Mins"), ("price", "Charge"), ("status", "Outcome")):
+        at.selectbox(key=f"map_bookings_{field}").set_value(column)
+    at.button(key="map_bookings_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error
+    assert metric_values(at)["New"] == "1"
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert _count(app_database, Booking) == before + 1
+    assert _count(app_database, HeaderMapping) == 1
+
+    at = _upload(at, "bookings", "odd-again.csv", ODD_AGAIN)
+    assert not at.error
+    assert any("Using the columns you chose for this layout on" in i.value for i in at.info)
+    assert metric_values(at)["New"] == "1"
+    at.button(key="import_confirm").click().run()
+    assert not at.exception, at.exception
+    assert _count(app_database, Booking) == before + 2
+
+
+def test_a_file_without_rows_is_refused_without_a_column_step():
+    at = _upload(_open("owner", "shifts"), "shifts", "empty.csv", SHIFTS.split(b"\n")[0])
+    assert "no data rows" in at.error[0].value
+    assert not [b for b in at.button if b.key == "map_shifts_apply"]

@@ -10,11 +10,13 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from models import ImportBatch, ImportRejection, Location
+from spaops import clock
 
 
 def import_history(session: Session, *, location_ids: Collection[int] | None = None,
-                   username: str | None = None, limit: int = 100) -> pd.DataFrame:
-    """Recent import batches with their counts; scoped to locations and/or one uploader."""
+                   username: str | None = None, kind: str | None = None,
+                   limit: int = 100) -> pd.DataFrame:
+    """Recent import batches with their counts and kind; scoped to locations, uploader, kind."""
     batch, loc = ImportBatch.__table__, Location.__table__
     stmt = (select(batch.c.id.label("batch"), batch.c.imported_at, batch.c.kind,
                    batch.c.file_name, batch.c.username, loc.c.name.label("location"),
@@ -24,6 +26,8 @@ def import_history(session: Session, *, location_ids: Collection[int] | None = N
             .order_by(batch.c.id.desc()).limit(limit))
     if username is not None:
         stmt = stmt.where(batch.c.username == username)
+    if kind is not None:
+        stmt = stmt.where(batch.c.kind == kind)
     if location_ids is not None:
         # Batches spanning several locations stay visible to the person who uploaded them.
         own = batch.c.username == (username or "")
@@ -48,7 +52,7 @@ def batch_rejections(session: Session, batch_id: int) -> pd.DataFrame:
 def weekly_arrivals(session: Session, *, weeks: int = 12,
                     location_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Bookings per week of their start, split by whether an import brought them in."""
-    from datetime import date, datetime, time, timedelta
+    from datetime import datetime, time, timedelta
 
     from sqlalchemy import case, func
 
@@ -57,7 +61,7 @@ def weekly_arrivals(session: Session, *, weeks: int = 12,
     from spaops.analytics.sqlfuncs import week_start
 
     b = Booking.__table__
-    since = datetime.combine(date.today() - timedelta(weeks=weeks), time())
+    since = datetime.combine(clock.today() - timedelta(weeks=weeks), time())
     week = week_start(b.c.starts_at).label("week")
     source = case((b.c.import_batch_id.isnot(None), "imported"), else_="entered or seeded")
     frame = pd.DataFrame(session.execute(

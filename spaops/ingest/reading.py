@@ -15,6 +15,9 @@ from typing import BinaryIO, NamedTuple, TextIO
 from spaops.errors import UsageError
 
 DELIMITERS = (",", ";", "\t")
+ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
+TITLE_LOOKAHEAD = 30  # non-blank rows searched for the header below title rows
 HEAD_BYTES = 65536  # what encoding, binary and delimiter checks look at
 BLOCK_BYTES = 1 << 20
 Opener = Callable[[], BinaryIO]
@@ -62,6 +65,7 @@ class Decoded:
     encoding: str
     delimiter: str
     sha256: str
+    file_format: str = "csv"  # "xlsx": the first sheet of a workbook, read as CSV
 
     def open_text(self) -> TextIO:
         """A fresh text stream over the whole file (the caller closes it)."""
@@ -100,7 +104,14 @@ def _reads_as(opener: Opener, encoding: str) -> str | None:
 
 
 def open_export(opener: Opener) -> Decoded:
-    """Detect an export's encoding and delimiter, refusing what is not a CSV at all."""
+    """Detect an export's format, encoding and delimiter, refusing what is not a table."""
+    with opener() as stream:
+        head = stream.read(HEAD_BYTES)
+    if head.startswith(ZIP_MAGIC):
+        return _open_workbook(opener)
+    if head.startswith(OLE_MAGIC):
+        raise UsageError("this is an old Excel workbook (.xls): open it in Excel and save it "
+                         "as .xlsx or CSV, then upload that")
     with opener() as stream:
         head = stream.read(HEAD_BYTES)
         blank = not head.strip() and all(
@@ -123,6 +134,21 @@ def open_export(opener: Opener) -> Decoded:
                    sha256=sha256)
 
 
+def _open_workbook(opener: Opener) -> Decoded:
+    """An XLSX export: its first sheet written out as CSV, fed to the same pipeline."""
+    from spaops.ingest.xlsx import first_sheet_as_csv  # openpyxl only when a workbook comes
+
+    digest = hashlib.sha256()
+    with opener() as stream:
+        for block in iter(lambda: stream.read(BLOCK_BYTES), b""):
+            digest.update(block)
+    data = first_sheet_as_csv(opener)
+    if not data.strip():
+        raise UsageError("the workbook's first sheet is empty")
+    return Decoded(open_binary=lambda: io.BytesIO(data), encoding="utf-8", delimiter=",",
+                   sha256=digest.hexdigest(), file_format="xlsx")
+
+
 def decode_export(data: bytes) -> Decoded:
     """Open an export held in memory (an upload)."""
     return open_export(lambda: io.BytesIO(data))
@@ -140,27 +166,53 @@ class Record(NamedTuple):
     fields: list[str]
 
 
-def read_records(decoded: Decoded) -> tuple[list[str], Iterator[Record]]:
+HeaderTest = Callable[[list[str]], bool]
+
+
+def _filled(row: list[str]) -> int:
+    return sum(1 for cell in row if cell.strip())
+
+
+def _looks_like_header(row: list[str], widest: int) -> bool:
+    """A plain header test: not a one- or two-cell title line above a wider table."""
+    return _filled(row) > 2 or _filled(row) * 2 >= widest
+
+
+def read_records(decoded: Decoded,
+                 is_header: HeaderTest | None = None) -> tuple[list[str], Iterator[Record]]:
     """Return the header and an iterator over non-blank data records with line numbers."""
+    # Title lines above the header ("Appointments Report", "Date range: ...") are skipped:
+    # the header is the first of the first non-blank rows that `is_header` accepts, else
+    # the first that is not a short title line above a wider table.
     text = decoded.open_text()
     reader = csv.reader(text, delimiter=decoded.delimiter)
-    header: list[str] | None = None
+    ahead: list[Record] = []
     try:
+        start = 1
         for row in reader:
             if "".join(row).strip():  # not a blank line
-                header = row
-                break
+                ahead.append(Record(start, row))
+                if len(ahead) >= TITLE_LOOKAHEAD:
+                    break
+            start = reader.line_num + 1
     except csv.Error as exc:
         text.close()
-        raise UsageError(f"cannot read the file as CSV: {exc}") from exc
-    if header is None:
+        raise UsageError(f"line {start}: cannot read the file as CSV: {exc}") from exc
+    if not ahead:
         text.close()
         raise UsageError("the file has no header row")
-    header_end = reader.line_num
+    widest = max(_filled(r.fields) for r in ahead)
+    chosen = next((i for i, r in enumerate(ahead) if is_header and is_header(r.fields)),
+                  None)
+    if chosen is None:
+        chosen = next(i for i, r in enumerate(ahead) if _looks_like_header(r.fields, widest))
+    header = ahead[chosen].fields
+    buffered = ahead[chosen + 1:]
 
     def records() -> Iterator[Record]:
-        start = header_end + 1
         with text:
+            yield from buffered
+            start = reader.line_num + 1
             try:
                 for row in reader:
                     if "".join(row).strip():  # not a blank line

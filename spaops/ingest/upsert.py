@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,9 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
 from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
+from spaops import clock
 from spaops.db import bulk_insert, insert_tuples, session_scope
+from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
 from spaops.ingest.bulk import paused_gc
 from spaops.ingest.values import categories_of
@@ -140,6 +142,28 @@ def _new_names(names: pd.Series, known: dict) -> list[str]:
     return list(firsts.values())
 
 
+NEW_LOCATION_TIMEZONE = Location.model_fields["timezone"].default
+
+
+def _to_local_time(rows: pd.DataFrame, locations: dict[str, tuple]) -> pd.Series:
+    """Starts given as UTC instants, moved to their location's local wall-clock time."""
+    starts = pd.to_datetime(rows["starts_at"])
+    utc = rows["starts_utc"].fillna(False).astype(bool) & starts.notna()
+    zones = rows.loc[utc, "location_key"].astype("string").map(
+        lambda key: locations.get(key, (None, NEW_LOCATION_TIMEZONE))[1],
+        na_action="ignore").fillna(NEW_LOCATION_TIMEZONE)
+    local = starts.copy()
+    for zone, members in zones.groupby(zones).groups.items():
+        try:
+            moved = starts.loc[members].dt.tz_localize("UTC").dt.tz_convert(zone)
+        except (KeyError, ValueError) as exc:  # zoneinfo's "not found" is a KeyError
+            raise UsageError(f"the time zone {zone!r} of a location is unknown: set the "
+                             "location's time zone (e.g. America/New_York) and import "
+                             "again") from exc
+        local.loc[members] = moved.dt.tz_localize(None)
+    return local
+
+
 def plan_bookings(
     session: Session, preview: BookingsPreview, *,
     allowed_location_ids: Collection[int] | None = None,
@@ -150,9 +174,11 @@ def plan_bookings(
     rows["location_key"] = categories_of(rows["location"], name_key)
     rows["service_key"] = categories_of(rows["service"], name_key)
     rows["therapist_key"] = categories_of(rows["therapist"], name_key)
-    locations = _by_key(session, Location, "id")
+    locations = _by_key(session, Location, "id", "timezone")
     services = _by_key(session, Service, "id", "default_duration_min")
     therapists = _by_key(session, Therapist, "id")
+    if "starts_utc" in rows and bool(rows["starts_utc"].any()):
+        rows["starts_at"] = _to_local_time(rows, locations)
 
     location_ids = rows["location_key"].map(lambda k: locations.get(k, (None,))[0],
                                             na_action="ignore")
@@ -324,7 +350,7 @@ def import_bookings(
         written_locations = rows.loc[written, "location_id"].dropna().unique()
         batch = ImportBatch(
             kind="bookings", file_name=preview.file_name[:255], sha256=preview.sha256,
-            username=username, imported_at=datetime.now(UTC),
+            username=username, imported_at=clock.now(),
             location_id=int(written_locations[0]) if len(written_locations) == 1 else None,
             rows=document["rows"], inserted=document["inserted"],
             updated=document["updated"], unchanged=document["unchanged"],

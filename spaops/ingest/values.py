@@ -16,16 +16,46 @@ import pandas as pd
 
 Parsed = TypeVar("Parsed", pd.Series, pd.DataFrame)
 
+# Outcomes as the booking suites word them (after lower-casing, with runs of spaces,
+# hyphens, underscores and brackets read as one space); compared once more without spaces.
 STATUS_WORDS = {
+    # happened: Mindbody "Completed"/"Arrived", Vagaro "Show", Boulevard "Final",
+    # Zenoti "Closed"/"Checked In", Jane "Arrived", Fresha "Started", Phorest "Paid".
     "completed": "completed", "complete": "completed", "checked out": "completed",
-    "checkedout": "completed", "paid": "completed", "arrived": "completed",
-    "cancelled": "cancelled", "canceled": "cancelled", "late cancel": "cancelled",
-    "late cancelled": "cancelled", "late canceled": "cancelled",
-    "latecancelled": "cancelled", "latecanceled": "cancelled", "latecancel": "cancelled",
-    "no show": "no_show", "no-show": "no_show", "noshow": "no_show", "no_show": "no_show",
-    "missed": "no_show",
-    "booked": "booked", "confirmed": "booked", "scheduled": "booked", "pending": "booked",
+    "paid": "completed", "arrived": "completed", "checked in": "completed",
+    "show": "completed", "showed": "completed", "attended": "completed",
+    "closed": "completed", "final": "completed", "finalized": "completed",
+    "finalised": "completed", "done": "completed", "started": "completed",
+    "in progress": "completed", "in service": "completed", "kept": "completed",
+    "serviced": "completed", "fulfilled": "completed",
+    # cancelled, by whoever, early or late; deleted, voided and declined bookings too.
+    "cancelled": "cancelled", "canceled": "cancelled", "cancel": "cancelled",
+    "late cancel": "cancelled", "late cancelled": "cancelled", "late canceled": "cancelled",
+    "late cancellation": "cancelled", "cancellation": "cancelled",
+    "cancelled by client": "cancelled", "canceled by client": "cancelled",
+    "cancelled by customer": "cancelled", "canceled by customer": "cancelled",
+    "cancelled by guest": "cancelled", "canceled by guest": "cancelled",
+    "cancelled by patient": "cancelled", "canceled by patient": "cancelled",
+    "cancelled by seller": "cancelled", "canceled by seller": "cancelled",
+    "cancelled by business": "cancelled", "canceled by business": "cancelled",
+    "cancelled by staff": "cancelled", "canceled by staff": "cancelled",
+    "client cancelled": "cancelled", "client canceled": "cancelled",
+    "customer cancelled": "cancelled", "customer canceled": "cancelled",
+    "deleted": "cancelled", "void": "cancelled", "voided": "cancelled",
+    "declined": "cancelled", "denied": "cancelled", "rejected": "cancelled",
+    # no-show
+    "no show": "no_show", "noshow": "no_show", "no showed": "no_show", "missed": "no_show",
+    "did not show": "no_show", "didn't show": "no_show", "did not arrive": "no_show",
+    "didn't arrive": "no_show", "not shown": "no_show", "absent": "no_show",
+    # still ahead
+    "booked": "booked", "confirmed": "booked", "unconfirmed": "booked",
+    "not confirmed": "booked", "awaiting confirmation": "booked", "scheduled": "booked",
+    "pending": "booked", "accepted": "booked", "requested": "booked", "request": "booked",
+    "reserved": "booked", "new": "booked", "approved": "booked", "rescheduled": "booked",
+    "upcoming": "booked", "unarrived": "booked", "not arrived": "booked", "open": "booked",
+    "online booking": "booked",
 }
+_STATUS_COMPACT = {word.replace(" ", ""): status for word, status in STATUS_WORDS.items()}
 YES_NO = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False,
           "false": False, "0": False}
 
@@ -170,9 +200,10 @@ def parse_durations(series: pd.Series) -> pd.Series:
 
 @per_distinct
 def parse_money(series: pd.Series) -> pd.Series:
-    """Cents from '$1,234.50', '1234.5', 'USD 120', '120.00 USD', '120,50' (decimal comma)."""
+    """Cents from '$1,234.50', '1234.5', 'USD 120', '120.00 CAD', '120,50' (decimal comma)."""
     text = clean(series).str.upper()
-    text = text.str.replace(r"(USD|US\$|\$)", "", regex=True).str.replace(" ", "", regex=False)
+    text = (text.str.replace(r"(US\$|CA\$|C\$|USD|CAD|EUR|GBP|\$|€|£)", "", regex=True)
+            .str.replace(r"\s", "", regex=True))
     negative = text.str.match(r"^\(.*\)$") | text.str.startswith("-")
     text = text.str.replace(r"[()\-+]", "", regex=True)
     decimal_comma = text.str.match(r"^\d{1,3}(\.\d{3})*,\d{1,2}$")
@@ -188,8 +219,11 @@ def parse_money(series: pd.Series) -> pd.Series:
 @per_distinct
 def parse_statuses(series: pd.Series) -> pd.Series:
     """Our status for each export status text; NA where unknown."""
-    text = clean(series).str.lower().str.replace(r"\s+", " ", regex=True)
-    return text.map(STATUS_WORDS).astype("string")
+    text = (clean(series).str.lower().str.replace(r"[\s_\-()\[\]/:,.!]+", " ", regex=True)
+            .str.strip())
+    status = text.map(STATUS_WORDS).astype("string")
+    return status.fillna(text.str.replace(" ", "", regex=False).map(_STATUS_COMPACT)
+                         .astype("string"))
 
 
 @per_distinct

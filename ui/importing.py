@@ -1,0 +1,347 @@
+"""The Import page's widgets: file kind, column choices, preview, counts, result, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from spaops.analytics.kpis import locations_in_scope
+from spaops.auth import Viewer
+from spaops.errors import UsageError
+from spaops.figures.overview import arrivals_figure
+from spaops.ingest import (
+    BookingsPreview,
+    RememberedMapping,
+    RosterPreview,
+    import_bookings,
+    import_roster,
+    plan_bookings,
+    plan_roster,
+    read_bookings_export,
+    read_roster_export,
+    save_mapping,
+)
+from spaops.ingest.history import import_history, weekly_arrivals
+from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
+from spaops.ingest.roster import SHIFT_FIELDS, THERAPIST_FIELDS
+from ui.data import engine, fresh, load, session_scope
+from ui.widgets import download_csv
+
+Preview = BookingsPreview | RosterPreview
+KINDS = {"bookings": "Bookings", "therapists": "Therapist roster", "shifts": "Shifts"}
+NOUNS = {"bookings": ("booking", "bookings"), "therapists": ("therapist", "therapists"),
+         "shifts": ("shift", "shifts")}
+UPLOAD_LABELS = {"bookings": "Booking export (CSV or Excel)",
+                 "therapists": "Therapist roster (CSV or Excel)",
+                 "shifts": "Shift file (CSV or Excel)"}
+UPLOAD_HELP = {
+    "bookings": "The CSV export of your booking software (Mindbody, Vagaro, Square, Fresha, "
+                "Boulevard, Zenoti...).",
+    "therapists": "One therapist a row: name, location, license number, license state, "
+                  "license expiry and credentials (separated by ';', each optionally "
+                  "'kind:YYYY-MM-DD'); gender and active are optional.",
+    "shifts": "One shift a row: therapist, location, date, start and end (local times).",
+}
+FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "bookings": BOOKING_FIELDS, "therapists": THERAPIST_FIELDS, "shifts": SHIFT_FIELDS}
+REQUIRED = {"bookings": ("service", "start"), "therapists": ("name", "location"),
+            "shifts": ("therapist", "location", "date", "start", "end")}
+LABELS = {
+    "booking_ref": "Booking ID", "location": "Location", "therapist": "Therapist",
+    "service": "Service", "client": "Client", "start": "Start (date and time)",
+    "date": "Date", "time": "Time", "duration": "Duration (minutes)", "end": "End",
+    "price": "Price ($)", "status": "Status", "requested": "Therapist requested",
+    "pressure": "Pressure preference", "focus_areas": "Focus areas",
+    "contraindications": "Health flags", "gender_preference": "Therapist gender preference",
+    "name": "Name", "license_number": "License number", "license_state": "License state",
+    "license_expires": "License expires", "credentials": "Credentials", "gender": "Gender",
+    "active": "Active",
+}
+SHIFT_LABELS = {"start": "Start time", "end": "End time", "date": "Date"}
+FIELD_HELP = {("bookings", "start"): "Or pick a Date column (and a Time column) instead.",
+              ("bookings", "location"): "Not needed when you chose the location above."}
+NOT_IN_FILE = "(not in file)"
+FROM_FILE = "(from the file's location column)"
+OUTCOME_LABELS = (("inserted", "New"), ("updated", "Updated"), ("unchanged", "Unchanged"),
+                  ("duplicates", "Duplicates"), ("rejected", "Rejected"))
+
+
+@dataclass(frozen=True)
+class BookingOptions:
+    """How to read a booking export: date order and the location of rows without one."""
+
+    day_first: bool | None = None
+    default_location: str | None = None
+
+
+def field_label(kind: str, field: str) -> str:
+    """A field's name in people's words."""
+    if kind == "shifts" and field in SHIFT_LABELS:
+        return SHIFT_LABELS[field]
+    return LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def kind_selector() -> str:
+    """The kind of file to import: bookings, therapists or shifts."""
+    return st.radio("What are you importing?", list(KINDS), format_func=KINDS.__getitem__,
+                    horizontal=True, key="import_kind")
+
+
+def booking_options(viewer: Viewer) -> BookingOptions:
+    """The location for rows without one (only the viewer's own) and the date order."""
+    names = load(locations_in_scope, location_ids=viewer.location_ids)["location"].tolist()
+    left, right = st.columns(2)
+    location = left.selectbox(
+        "Location for rows without one", [FROM_FILE, *names] if viewer.is_owner else names,
+        key="import_location", help="Used when the export has no location column.")
+    order = right.radio("Date order", ["Detect", "Month first (11/03 = Nov 3)",
+                                       "Day first (03/11 = Nov 3)"], horizontal=True,
+                        key="import_date_order")
+    return BookingOptions(day_first={"Detect": None}.get(order, order.startswith("Day")),
+                          default_location=None if location == FROM_FILE else location)
+
+
+def uploader(kind: str) -> Any:
+    """The file uploader of one kind (each kind keeps its own file)."""
+    return st.file_uploader(UPLOAD_LABELS[kind], type=["csv", "txt", "tsv", "xlsx"],
+                            key=f"import_upload_{kind}", help=UPLOAD_HELP[kind])
+
+
+def _widget_keys(kind: str) -> list[str]:
+    return [f"map_{kind}_{field}" for field in FIELDS[kind]]
+
+
+def forget_choices_if_new(kind: str, file_name: str, data: bytes) -> None:
+    """A new file: forget the columns chosen for the previous one."""
+    seen = (file_name, len(data))
+    if st.session_state.get(f"import_file_{kind}") != seen:
+        st.session_state[f"import_file_{kind}"] = seen
+        for key in (f"import_choice_{kind}", *_widget_keys(kind)):
+            st.session_state.pop(key, None)
+
+
+def chosen_columns(kind: str) -> dict[str, str] | None:
+    """Field -> header the person chose for this file ("" = not in the file), if any."""
+    return st.session_state.get(f"import_choice_{kind}")
+
+
+def _choose(kind: str) -> None:
+    st.session_state[f"import_choice_{kind}"] = {
+        field: "" if st.session_state[key] == NOT_IN_FILE else st.session_state[key]
+        for field, key in zip(FIELDS[kind], _widget_keys(kind), strict=True)}
+
+
+def column_form(kind: str, header: list[str], overrides: dict[str, str] | None, *,
+                retry: bool) -> None:
+    """A selectbox of the file's columns for each field, and a button to read it again."""
+    fields = FIELDS[kind]
+    try:
+        mapping, _ = map_headers(header, fields, overrides)
+    except ValueError:
+        mapping, _ = map_headers(header, fields)
+    options = [NOT_IN_FILE, *dict.fromkeys(h for h in header if h)]
+    for field, key in zip(fields, _widget_keys(kind), strict=True):
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = mapping.get(field, NOT_IN_FILE)
+    with st.form(f"map_{kind}", border=retry):
+        if retry:
+            st.write("**Match the columns**: for each field, pick the column of your file "
+                     "that holds it.")
+        st.caption("Fields marked * are needed; leave the others as "
+                   f"{NOT_IN_FILE} if your file does not have them.")
+        columns = st.columns(3)
+        for i, (field, key) in enumerate(zip(fields, _widget_keys(kind), strict=True)):
+            required = " *" if field in REQUIRED[kind] else ""
+            columns[i % 3].selectbox(field_label(kind, field) + required, options, key=key,
+                                     help=FIELD_HELP.get((kind, field)))
+        st.form_submit_button("Try again with these columns" if retry else "Use these columns",
+                              key=f"map_{kind}_apply", type="primary" if retry else "secondary",
+                              on_click=_choose, args=(kind,))
+
+
+def columns_missing(kind: str, header: list[str], overrides: dict[str, str] | None,
+                    options: BookingOptions) -> bool:
+    """Whether a field the file needs has no column (so choosing columns could help)."""
+    if not header:
+        return False
+    try:
+        mapping, _ = map_headers(header, FIELDS[kind], overrides)
+    except ValueError:
+        return True
+    if kind == "bookings":
+        return ("service" not in mapping or not {"start", "date"} & set(mapping)
+                or ("location" not in mapping and not options.default_location))
+    return any(field not in mapping for field in REQUIRED[kind])
+
+
+def read_upload(kind: str, data: bytes, file_name: str, options: BookingOptions,
+                overrides: dict[str, str] | None) -> Preview:
+    """Read and validate an upload of this kind (raises UsageError when it cannot be)."""
+    if kind == "bookings":
+        return read_bookings_export(data, file_name, day_first=options.day_first,
+                                    mapping_overrides=overrides,
+                                    default_location=options.default_location)
+    return read_roster_export(data, file_name, kind, mapping_overrides=overrides)
+
+
+def remembered_note(remembered: RememberedMapping, viewer: Viewer) -> None:
+    """Say that the columns chosen before for this layout are in use."""
+    who = "you" if remembered.saved_by == viewer.username else (remembered.saved_by or
+                                                                 "someone")
+    st.info(f"Using the columns {who} chose for this layout on "
+            f"{remembered.saved_at:%Y-%m-%d}. You can change them under **Columns** below.",
+            icon=":material/bookmark:")
+
+
+def preview_summary(preview: Preview, day_first: bool | None) -> None:
+    """How the file was read: encoding, delimiter, dates, rows, notes, ignored columns."""
+    dates = ""
+    if isinstance(preview, BookingsPreview):
+        dates = (f", dates **{'day first' if preview.day_first else 'month first'}**"
+                 f"{' (detected)' if day_first is None else ''}")
+    st.write(f"Encoding **{preview.encoding}**, delimiter **{preview.delimiter!r}**{dates}, "
+             f"{preview.total_rows:,} rows.")
+    for note in getattr(preview, "notes", []):
+        st.info(note, icon=":material/info:")
+    if preview.ignored_columns:
+        st.caption("Ignored columns (not stored): " + ", ".join(preview.ignored_columns))
+
+
+def plan_counts(kind: str, preview: Preview, viewer: Viewer) -> dict[str, Any]:
+    """What importing would do (the counts document), writing nothing."""
+    with session_scope() as session:
+        if isinstance(preview, BookingsPreview):
+            plan = plan_bookings(session, preview, allowed_location_ids=viewer.location_ids)
+        else:
+            plan = plan_roster(session, preview, allowed_location_ids=viewer.location_ids)
+        return plan.counts()
+
+
+def show_counts(counts: dict[str, Any]) -> None:
+    """The counts as metrics, and the names the import would create."""
+    for card, (key, label) in zip(st.columns(5), OUTCOME_LABELS, strict=True):
+        card.metric(label, f"{counts[key]:,}")
+    for key, label in (("new_locations", "New locations"), ("new_services", "New services"),
+                       ("new_therapists", "New therapists")):
+        if counts[key]:
+            st.write(f"**{label}** (created on import"
+                     f"{', marked for review' if key == 'new_services' else ''}): "
+                     + ", ".join(counts[key]))
+
+
+def _shown_rows(preview: Preview) -> pd.DataFrame:
+    """The first rows of the file with headers in people's words, money in dollars."""
+    rows = preview.rows.head(20)
+    if isinstance(preview, BookingsPreview):
+        shown = rows[["row", "booking_ref", "location", "therapist", "service", "client",
+                      "starts_at", "duration_min", "status", "requested"]].copy()
+        shown.insert(8, "price", rows["price_cents"].astype("Float64") / 100)
+        return shown.rename(columns={
+            "row": "Line", "booking_ref": "Booking ID", "location": "Location",
+            "therapist": "Therapist", "service": "Service", "client": "Client",
+            "starts_at": "Start", "duration_min": "Minutes", "price": "Price ($)",
+            "status": "Status", "requested": "Requested"})
+    fields = [f for f in FIELDS[preview.kind] if f in preview.mapping]
+    return rows[["row", *fields]].rename(
+        columns={"row": "Line", **{f: field_label(preview.kind, f) for f in fields}})
+
+
+def preview_table(preview: Preview) -> None:
+    """The first 20 rows as they will be read."""
+    st.dataframe(_shown_rows(preview), hide_index=True, width="stretch",
+                 column_config={"Price ($)": st.column_config.NumberColumn(format="$%.2f")})
+
+
+def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
+                    warn: bool = True) -> None:
+    """The rejected rows with their reasons (as plain text), and a download of them."""
+    rejections = counts["rejections"]
+    if not rejections:
+        return
+    if warn:
+        n = counts["rejected"]
+        st.warning(f"{n:,} {'row' if n == 1 else 'rows'} will be rejected; the rest still import.",
+                   icon=":material/warning:")
+    # Plain text, never markdown: the reasons quote whatever the file contained.
+    st.text("\n".join(f"line {r['row']} ({r['booking_ref'] or 'no id'}): {r['reason']}"
+                      for r in rejections[:20])
+            + (f"\n... and {len(rejections) - 20} more" if len(rejections) > 20 else ""))
+    frame = pd.DataFrame(rejections).rename(columns={"row": "line", "booking_ref": "id"})
+    download_csv(frame, file_name, key=key, label="Download the rejected rows")
+
+
+def confirm_button(kind: str, counts: dict[str, Any]) -> bool:
+    """The primary button that imports what the preview showed."""
+    n = counts["inserted"] + counts["updated"]
+    return st.button(f"Import {n:,} {NOUNS[kind][n != 1]}", key="import_confirm", type="primary",
+                     disabled=n == 0)
+
+
+def run_import(kind: str, preview: Preview, viewer: Viewer) -> dict[str, Any] | None:
+    """Import in one transaction; remember chosen columns; None (and a message) on failure."""
+    try:
+        if isinstance(preview, BookingsPreview):
+            bar = st.progress(0.0, text="Starting the import")
+            document = import_bookings(
+                engine(), preview, username=viewer.username,
+                allowed_location_ids=viewer.location_ids,
+                progress=lambda fraction, message: bar.progress(fraction, text=message))
+        else:
+            with st.spinner("Importing"):
+                document = import_roster(engine(), preview, username=viewer.username,
+                                         allowed_location_ids=viewer.location_ids)
+    except UsageError as exc:
+        st.error(f"Nothing was imported: {exc}")
+        return None
+    if chosen_columns(kind) is not None:
+        with session_scope(write=True) as session:
+            save_mapping(session, kind, preview.header,
+                         {f: preview.mapping.get(f, "") for f in FIELDS[kind]},
+                         viewer.username)
+    st.session_state["import_result"] = {"kind": kind, **document}
+    return document
+
+
+def show_result(kind: str) -> None:
+    """The outcome of the last import of this kind, with its rejected rows."""
+    result = st.session_state.get("import_result")
+    if not result or result["kind"] != kind:
+        return
+    st.success(f"Imported batch {result['batch_id']}: {result['inserted']} new, "
+               f"{result['updated']} updated, {result['unchanged']} unchanged, "
+               f"{result['duplicates']} duplicates, {result['rejected']} rejected.",
+               icon=":material/task_alt:")
+    if result["rejections"]:
+        download_csv(pd.DataFrame(result["rejections"]).rename(
+            columns={"row": "line", "booking_ref": "id"}),
+            f"rejected_rows_batch_{result['batch_id']}.csv", key="dl_import_rejections",
+            label="Download the rejected rows")
+
+
+HISTORY_COLUMNS = {
+    "batch": "Batch", "imported_at": "Imported at", "kind": "Kind", "file_name": "File",
+    "username": "By", "location": "Location", "rows": "Rows", "inserted": "New",
+    "updated": "Updated", "unchanged": "Unchanged", "duplicates": "Duplicates",
+    "rejected": "Rejected", "new_names": "Created"}
+
+
+def show_history(viewer: Viewer, kind: str) -> None:
+    """Recent imports of every kind (staff: their own), and bookings' weekly arrivals."""
+    st.subheader("Import history")
+    if kind == "bookings":
+        arrivals = fresh(lambda session: weekly_arrivals(session,
+                                                         location_ids=viewer.location_ids))
+        st.plotly_chart(arrivals_figure(arrivals), width="stretch", key="import_arrivals")
+    history = fresh(lambda session: import_history(
+        session, location_ids=viewer.location_ids,
+        username=viewer.username if viewer.role == "staff" else None))
+    if history.empty:
+        st.info("No imports yet.", icon=":material/history:")
+        return
+    history["kind"] = history["kind"].map(lambda k: KINDS.get(k, k))
+    history = history.rename(columns=HISTORY_COLUMNS)
+    st.dataframe(history, hide_index=True, width="stretch")
+    download_csv(history, "import_history.csv", key="dl_import_history")
