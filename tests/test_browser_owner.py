@@ -68,3 +68,25 @@ def test_location_filter_changes_the_figures_and_stays_in_the_url(page, live_app
     colleague.wait_for_selector('[data-testid="stMetricValue"]')
     assert colleague.locator('[data-testid="stMetricValue"]').first.inner_text() == filtered
     other.close()
+
+
+def test_the_chosen_period_and_location_follow_the_owner_from_page_to_page(page, live_app):
+    sign_in(page, live_app["url"], "owner")
+    page.locator(".st-key-f_preset").click()
+    page.get_by_role("option", name="Last 90 days").click()
+    wait_for_run(page)
+    page.locator(".st-key-f_locations").click()
+    page.get_by_role("option", name="Pinecrest Retreat").click()
+    page.keyboard.press("Escape")
+    wait_for_run(page)
+    # Pages without the filters (Rota, Import) in between do not reset them.
+    for title in ("Pricing", "Rota", "Overview", "Import", "Utilisation"):
+        page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+        page.wait_for_selector(f'h1:has-text("{title}")', timeout=30_000)
+        wait_for_run(page)
+        if title in ("Rota", "Import"):
+            continue
+        period = page.get_by_role("combobox", name="Period")
+        assert period.input_value() == "Last 90 days", title
+        assert "Pinecrest Retreat" in page.locator(".st-key-f_locations").inner_text(), title
+        assert "preset=Last+90+days" in page.url and "loc=Pinecrest" in page.url, title

@@ -48,9 +48,24 @@ def _parse_date(text: str | None) -> date | None:
         return None
 
 
+FILTER_KEYS = ("f_preset", "f_range", "f_locations")
+
+
+def _remember(key: str) -> None:
+    """A filter changed: keep its new value for every page (runs before the script)."""
+    st.session_state[f"_{key}"] = st.session_state[key]
+
+
 def _init_from_url(names: list[str]) -> None:
-    """Seed the widgets' state from the URL the first time this session sees the page."""
-    if "f_preset" in st.session_state:
+    """Seed the filters from the URL the first time this session sees a filtered page.
+
+    The chosen filters live under keys of their own ("_f_preset"...) and are handed to the
+    widgets on every run: Streamlit forgets a widget's value on a page without it, and a
+    page switch may redraw a widget at its first option."""
+    if "_f_preset" in st.session_state:
+        for key in FILTER_KEYS:
+            if f"_{key}" in st.session_state:
+                st.session_state[key] = st.session_state[f"_{key}"]
         return
     params = st.query_params
     preset = params.get("preset", DEFAULT_PRESET)
@@ -60,9 +75,11 @@ def _init_from_url(names: list[str]) -> None:
         st.session_state["f_range"] = (start, end)
     if preset not in PRESETS or (preset == "Custom range" and "f_range" not in st.session_state):
         preset = DEFAULT_PRESET
-    st.session_state["f_preset"] = preset
+    st.session_state["f_preset"] = st.session_state["_f_preset"] = preset
     wanted = [n for n in params.get_all("loc") if n in names]
-    st.session_state["f_locations"] = wanted
+    st.session_state["f_locations"] = st.session_state["_f_locations"] = wanted
+    if "f_range" in st.session_state:
+        st.session_state["_f_range"] = st.session_state["f_range"]
 
 
 def sidebar_filters(viewer: Viewer) -> Filters:
@@ -73,20 +90,26 @@ def sidebar_filters(viewer: Viewer) -> Filters:
     today = clock.today()
     with st.sidebar:
         st.subheader("Filters")
-        preset = st.selectbox("Period", list(PRESETS), key="f_preset")
+        preset = st.selectbox("Period", list(PRESETS), key="f_preset", on_change=_remember,
+                              args=("f_preset",))
         if preset == "Custom range":
             default = preset_period(DEFAULT_PRESET, today)
-            chosen = st.date_input("From - to", value=st.session_state.get(
-                "f_range", (default.start, default.end)), key="f_range", format="YYYY-MM-DD")
+            if "f_range" not in st.session_state:
+                st.session_state["f_range"] = (default.start, default.end)
+            chosen = st.date_input("From - to", key="f_range", format="YYYY-MM-DD",
+                                   on_change=_remember, args=("f_range",))
             if isinstance(chosen, tuple | list) and len(chosen) == 2:
                 period = Period(chosen[0], chosen[1])
+                st.session_state["_f_range"] = tuple(chosen)
             else:
                 st.caption("Pick the end date of the range.")
                 period = default
         else:
             period = preset_period(preset, today)
         picked = st.multiselect("Locations", names, key="f_locations",
-                                placeholder="All locations")
+                                placeholder="All locations", on_change=_remember,
+                                args=("f_locations",))
+    st.session_state["_f_preset"], st.session_state["_f_locations"] = preset, list(picked)
     chosen_names = picked or names
     ids = tuple(int(i) for i in locations.loc[locations["location"].isin(chosen_names),
                                                "location_id"])

@@ -79,15 +79,26 @@ TIMEZONES = timezone_choices()
 LOCATION_FIELDS = ("name", "tier", "tz", "rooms", "buffer", "opens", "closes", "lmt")
 
 
+def form_prefix(prefix: str) -> str:
+    """The widget-key prefix a location form uses now ("al", then "al1", "al2"...)."""
+    rounds = st.session_state.get(f"{prefix}_round", 0)
+    return f"{prefix}{rounds or ''}"
+
+
 def forget_location_fields(prefix: str) -> None:
-    """Drop a location form's typed values, so it shows the stored ones again."""
+    """Drop a location form's typed values, so it shows the stored ones again.
+
+    The widgets get new keys: a browser keeps showing what was typed into a widget whose
+    key survives, whatever the session state says."""
     for field in LOCATION_FIELDS:
-        st.session_state.pop(f"{prefix}_{field}", None)
+        st.session_state.pop(f"{form_prefix(prefix)}_{field}", None)
+    st.session_state[f"{prefix}_round"] = st.session_state.get(f"{prefix}_round", 0) + 1
 
 
 def location_fields(prefix: str, location: Location | None) -> LocationForm:
     """The fields of a location form, filled from a stored location (or the defaults)."""
     base = location or Location(name="", name_key="")
+    prefix = form_prefix(prefix)
     zones = TIMEZONES if base.timezone in TIMEZONES else [base.timezone, *TIMEZONES]
     label = "Location name" if location is not None else "New location's name"
     name = st.text_input(label, value=base.name, max_chars=NAME_MAX,
