@@ -13,7 +13,7 @@ from spaops.matching import assign_therapist, suggest_therapists
 from spaops.schedule import day_timeline, open_bookings
 from ui.auth import require_page
 from ui.data import engine, fresh, load
-from ui.widgets import download_csv, empty_state
+from ui.widgets import download_csv, empty_state, table
 
 viewer = require_page("assign")
 st.title("Assign therapists")
@@ -42,7 +42,7 @@ st.subheader(f"Open bookings ({len(waiting)})")
 if waiting.empty:
     st.success("Every booking of the day has a therapist.", icon=":material/done_all:")
     st.stop()
-st.dataframe(waiting, hide_index=True, width="stretch")
+table(waiting)
 download_csv(waiting, f"open_bookings_{location}_{day}.csv", key="dl_open_bookings")
 
 labels = {r.booking_ref: f"{r.start:%H:%M} · {r.service} · {r.booking_ref}"
@@ -59,18 +59,14 @@ if suggestion.candidates:
     best = suggestion.candidates[0]
     st.markdown(f"**Best match: {best.therapist}** (score {best.score}) — "
                 + "; ".join(best.reasons))
-    st.dataframe(pd.DataFrame([{"therapist": c.therapist, "score": c.score,
-                                "why": "; ".join(c.reasons)}
-                               for c in suggestion.candidates]),
-                 hide_index=True, width="stretch",
-                 column_config={"score": st.column_config.ProgressColumn(
-                     "Score", min_value=0, max_value=100, format="%d")})
+    table(pd.DataFrame([{"therapist": c.therapist, "score": c.score,
+                         "why": "; ".join(c.reasons)} for c in suggestion.candidates]))
 else:
     st.warning("No therapist of this location can take this booking.", icon=":material/warning:")
 with st.expander(f"Not eligible ({len(suggestion.excluded)})"):
-    st.dataframe(pd.DataFrame([{"therapist": e.therapist, "rules": ", ".join(e.codes),
-                                "why": e.reason} for e in suggestion.excluded]),
-                 hide_index=True, width="stretch")
+    table(pd.DataFrame([{"therapist": e.therapist,
+                         "rules": ", ".join(c.replace("_", " ") for c in e.codes),
+                         "why": e.reason} for e in suggestion.excluded]))
 
 if suggestion.candidates and not suggestion.blocked:
     chosen = st.selectbox("Therapist", [c.therapist for c in suggestion.candidates],
@@ -101,8 +97,7 @@ if st.button("Preview the plan", key="auto_preview"):
         session, location, day, allowed_location_ids=viewer.location_ids))
 plan = st.session_state.get("auto_plan")
 if plan is not None and plan.location == location and plan.day == day:
-    st.dataframe(pd.DataFrame(plan.assignments, columns=["booking", "therapist", "score"]),
-                 hide_index=True, width="stretch")
+    table(pd.DataFrame(plan.assignments, columns=["booking", "therapist", "score"]))
     for booking_ref, why in plan.unplaced:
         st.warning(f"{booking_ref}: {why}")
     if plan.assignments and st.button(f"Apply {len(plan.assignments)} assignments",

@@ -17,7 +17,7 @@ from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
 from ui.setup import setup_guide
-from ui.widgets import delta_text, download_csv, empty_state, money, percent
+from ui.widgets import delta_text, download_csv, empty_state, money, percent, table
 
 viewer = require_page("overview")
 progress = load(setup_progress, location_ids=viewer.location_ids)
@@ -60,26 +60,14 @@ with st.expander(f"Alerts ({len(alerts)})", expanded=bool(alerts), icon=":materi
         (st.error if alert.severity == "error" else st.warning)(alert.message)
 
 st.subheader("Locations")
-table = location_figures(sums)  # the same sums as the cards: one query, not two
-st.dataframe(
-    table.drop(columns=["location_id"]),
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "revenue": st.column_config.NumberColumn("Revenue", format="dollar"),
-        "avg_ticket": st.column_config.NumberColumn("Avg ticket", format="dollar"),
-        "utilisation": st.column_config.NumberColumn("Utilisation", format="percent",
-                                                     help=FORMULAS["utilisation"]),
-        "therapeutic_share": st.column_config.NumberColumn(
-            "Therapeutic share", format="percent", help=FORMULAS["therapeutic_share"]),
-        "below_band_gap": st.column_config.NumberColumn(
-            "Below-band gap", format="dollar", help=FORMULAS["below_band_gap"]),
-    },
-)
-download_csv(table, f"locations_{period.start}_{period.end}.csv", key="dl_overview_locations")
+locations = location_figures(sums)  # the same sums as the cards: one query, not two
+table(locations)
+download_csv(locations, f"locations_{period.start}_{period.end}.csv",
+             key="dl_overview_locations")
 
 weekly = load(weekly_revenue, period, location_ids=scope)
 if weekly.empty:
     empty_state("No completed bookings to chart yet.")
 else:
-    st.plotly_chart(weekly_revenue_figure(weekly), width="stretch", key="overview_weekly")
+    st.plotly_chart(weekly_revenue_figure(weekly, period.start, period.end), width="stretch",
+                    key="overview_weekly")

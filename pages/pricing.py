@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from spaops.analytics.kpis import FORMULAS, chain_figures, kpi_sums
+from spaops.analytics.kpis import chain_figures, kpi_sums
 from spaops.analytics.pricing import market_bands, price_bands, save_market_band
+from spaops.display import field
 from spaops.figures.pricing import price_band_figure
 from ui.auth import require_page
 from ui.data import load, session_scope
 from ui.filters import sidebar_filters
-from ui.widgets import download_csv, empty_state, money
+from ui.widgets import column_config, download_csv, empty_state, money, table
 
 viewer = require_page("pricing")
 filters = sidebar_filters(viewer)
@@ -20,32 +21,29 @@ st.caption("Price per 60 minutes = price x 60 / minutes, compared with the band 
            "on the table; above it risks volume.")
 chain = chain_figures(load(kpi_sums, period, location_ids=scope))
 cards = st.columns(4)
-cards[0].metric("Below band", f"{chain['below_band']:,}", help="Completed massages priced "
-                "under the band's floor.")
-cards[1].metric("Within band", f"{chain['within_band']:,}")
-cards[2].metric("Above band", f"{chain['above_band']:,}")
-cards[3].metric("Below-band gap", money(chain["below_band_gap"]),
-                help=FORMULAS["below_band_gap"])
+for card, name in zip(cards, ("below_band", "within_band", "above_band"), strict=False):
+    card.metric(field(name).label, f"{chain[name]:,}", help=field(name).help)
+cards[3].metric(field("below_band_gap").label, money(chain["below_band_gap"]),
+                help=field("below_band_gap").help)
 
 bands = load(price_bands, period, location_ids=scope)
 if bands.empty:
     empty_state("No completed massages in this period for these locations.")
 else:
     st.plotly_chart(price_band_figure(bands), width="stretch", key="pricing_bands")
-    st.dataframe(bands, hide_index=True, width="stretch", column_config={
-        "price_60": st.column_config.NumberColumn("Price / 60 min", format="dollar"),
-        "below_band_gap": st.column_config.NumberColumn("Gap", format="dollar")})
+    table(bands)
     download_csv(bands, "price_bands.csv", key="dl_pricing_bands")
 
 st.subheader("Market bands")
-table = load(market_bands)
+bands_table = load(market_bands)
 if viewer.is_owner:
-    edited = st.data_editor(table, hide_index=True, width="stretch", key="bands_editor",
+    edited = st.data_editor(bands_table, hide_index=True, width="stretch", key="bands_editor",
                             disabled=["tier", "category"],
-                            column_config={"low": st.column_config.NumberColumn(
-                                format="dollar", min_value=1),
-                                "high": st.column_config.NumberColumn(
-                                format="dollar", min_value=1)})
+                            column_config=column_config(bands_table) | {
+                                name: st.column_config.NumberColumn(
+                                    field(name).label, help=field(name).help, format="dollar",
+                                    min_value=1)
+                                for name in ("low", "high")})
     if st.button("Save bands", key="bands_save"):
         try:
             with session_scope(write=True) as session:
@@ -58,5 +56,5 @@ if viewer.is_owner:
             st.success("Bands saved.")
             st.rerun()
 else:
-    st.dataframe(table, hide_index=True, width="stretch")
-download_csv(table, "market_bands.csv", key="dl_market_bands")
+    table(bands_table)
+download_csv(bands_table, "market_bands.csv", key="dl_market_bands")

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
@@ -35,6 +36,7 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import fresh, load, session_scope
 from ui.setup import forget_location_fields, location_fields
+from ui.widgets import table
 
 viewer = require_page("settings")
 st.title("Settings")
@@ -172,7 +174,8 @@ with st.form("chain_form"):
 
 st.subheader("Users")
 users = fresh(lambda s: list_users(s, actor=viewer))
-st.dataframe(users, hide_index=True, width="stretch")
+table(pd.DataFrame(users, columns=["username", "role", "locations", "active", "locked"])
+      .assign(locations=lambda f: f["locations"].map(", ".join)))
 with st.form("user_form", clear_on_submit=True):
     left, right = st.columns(2)
     username = left.text_input("Username", key="us_name")

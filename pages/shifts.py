@@ -25,7 +25,7 @@ from spaops.rota import (
 from ui.auth import require_page
 from ui.data import fresh, load, session_scope
 from ui.rota import copy_messages, grid_columns, grid_key, reset_grid, show_review
-from ui.widgets import download_csv, empty_state
+from ui.widgets import download_csv, empty_state, table
 
 viewer = require_page("shifts")
 scope = viewer.location_ids
@@ -101,5 +101,5 @@ audit = fresh(lambda s: recent_changes(s, location_id, allowed_location_ids=scop
 if audit.empty:
     st.caption("No one has changed this location's rota here yet.")
 else:
-    st.dataframe(audit, hide_index=True, width="stretch")
+    table(audit)
     download_csv(audit, f"rota_changes_{location}.csv", key="dl_rota_changes")

@@ -13,7 +13,7 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import fresh, load, session_scope
 from ui.filters import sidebar_filters
-from ui.widgets import download_csv, empty_state
+from ui.widgets import download_csv, empty_state, table
 
 viewer = require_page("therapists")
 filters = sidebar_filters(viewer)
@@ -34,14 +34,12 @@ else:
     unlicensed = counts.get("expired", 0) + counts.get("no license on file", 0)
     cards[2].metric("Not licensed", f"{unlicensed}",
                     help="Expired or missing LMT license: not eligible for any massage.")
-    st.dataframe(people.drop(columns=["id"]), hide_index=True, width="stretch")
-    download_csv(people.drop(columns=["id"]), "roster.csv", key="dl_roster")
+    table(people)
+    download_csv(people, "roster.csv", key="dl_roster")
 
 st.subheader("Load and revenue")
 load_table = load(therapist_utilisation, period, location_ids=scope)
-st.dataframe(load_table.drop(columns=["therapist_id"]), hide_index=True, width="stretch",
-             column_config={"utilisation": st.column_config.NumberColumn(format="percent"),
-                            "revenue": st.column_config.NumberColumn(format="dollar")})
+table(load_table)
 download_csv(load_table, "therapist_load.csv", key="dl_therapist_load")
 daily = load(hands_on_per_day, period, location_ids=scope)
 cap = int(settings["daily_cap_min"])

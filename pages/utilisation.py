@@ -20,7 +20,7 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
-from ui.widgets import download_csv, empty_state, percent
+from ui.widgets import download_csv, empty_state, percent, table
 
 viewer = require_page("utilisation")
 filters = sidebar_filters(viewer)
@@ -53,17 +53,15 @@ st.subheader("Therapists")
 st.plotly_chart(utilisation_bars(therapists, "therapist", low, high, burnout,
                                  "Therapists against the target band"),
                 width="stretch", key="util_therapists")
-st.dataframe(therapists.drop(columns=["therapist_id"]), hide_index=True, width="stretch",
-             column_config={"utilisation": st.column_config.NumberColumn(format="percent"),
-                            "revenue": st.column_config.NumberColumn(format="dollar")})
+table(therapists, labels={"status": "Against the band"})
 download_csv(therapists, "therapist_utilisation.csv", key="dl_util_therapists")
 
 st.subheader("Busy hours")
 st.plotly_chart(weekday_hour_heatmap(load(weekday_hour_grid, period, location_ids=scope)),
                 width="stretch", key="util_heatmap")
 weekly = load(weekly_utilisation, period, location_ids=scope)
-st.plotly_chart(weekly_utilisation_figure(weekly, low, high), width="stretch",
-                key="util_weekly")
+st.plotly_chart(weekly_utilisation_figure(weekly, low, high, period.start, period.end),
+                width="stretch", key="util_weekly")
 
 st.subheader("Treatment rooms")
 st.caption("Room utilisation = booked treatment minutes / (rooms x opening minutes x days). "
@@ -71,8 +69,5 @@ st.caption("Room utilisation = booked treatment minutes / (rooms x opening minut
            "average rate per treatment hour. Typical spas see 40-60%.")
 rooms = load(room_utilisation, period, location_ids=scope)
 st.plotly_chart(room_figure(rooms), width="stretch", key="util_rooms")
-st.dataframe(rooms.drop(columns=["location_id"]), hide_index=True, width="stretch",
-             column_config={"room_utilisation": st.column_config.NumberColumn(
-                 format="percent"), "revpath": st.column_config.NumberColumn(
-                 "RevPATH", format="dollar")})
+table(rooms)
 download_csv(rooms, "room_utilisation.csv", key="dl_util_rooms")

@@ -1,4 +1,4 @@
-"""The Overview figure: one stacked trace per category, fixed order and colours."""
+"""Figure builders: fixed orders and colours, partial weeks marked, single periods readable."""
 
 import pandas as pd
 
@@ -19,7 +19,7 @@ def test_weekly_revenue_figure_stacks_categories_in_fixed_order():
     assert list(figure.data[1].y) == [450.0, 120.0]
     assert list(figure.data[2].y) == []
     assert figure.layout.barmode == "stack"
-    assert figure.layout.xaxis.title.text == "Week starting"
+    assert figure.layout.xaxis.title.text == "Week starting (Monday)"
     assert figure.layout.yaxis.title.text == "Revenue (USD)"
 
 
@@ -115,3 +115,108 @@ def test_heatmap_and_hands_on_figures():
     hands = hands_on_figure(daily, 360)
     assert hands.layout.shapes[0].y0 == 360
     assert hands.layout.yaxis.title.text == "Hands-on minutes"
+
+
+# Weeks start on Monday. "Last 30 days" ending Tuesday 2026-11-24 runs from Monday Oct 26:
+# the weeks of Oct 26 .. Nov 16 lie whole inside it, the week of Nov 23 holds 2 days.
+def test_partial_weeks_are_counted_from_the_period():
+    from datetime import date
+
+    from spaops.figures.periods import days_covered, partial_weeks
+
+    start, end = date(2026, 10, 26), date(2026, 11, 24)  # a Monday .. a Tuesday: 30 days
+    mondays = pd.to_datetime(["2026-10-26", "2026-11-02", "2026-11-16", "2026-11-23"])
+    assert [days_covered(m, start, end) for m in mondays] == [7, 7, 7, 2]  # Nov 23, 24
+    assert partial_weeks(mondays, start, end) == [False, False, False, True]
+    # A period starting on a Wednesday leaves its first week with 5 days (Wed..Sun).
+    assert days_covered(pd.Timestamp("2026-11-02"), date(2026, 11, 4), end) == 5
+    assert partial_weeks(mondays, None, None) == [False] * 4
+
+
+def test_weekly_revenue_marks_partial_weeks_lighter_hatched_and_in_a_note():
+    from datetime import date
+
+    from spaops.figures.periods import PARTIAL_OPACITY, PARTIAL_PATTERN
+
+    weekly = pd.DataFrame({
+        "week": pd.to_datetime(["2026-10-19", "2026-10-26", "2026-11-23"]),
+        "category": ["therapeutic"] * 3,
+        "revenue": [150.0, 4200.0, 600.0],
+    })
+    # Sat Oct 24 .. Tue Nov 24: the week of Oct 19 holds 2 days, that of Nov 23 holds 2.
+    figure = weekly_revenue_figure(weekly, date(2026, 10, 24), date(2026, 11, 24))
+    bars = figure.data[0]
+    assert list(bars.marker.opacity) == [PARTIAL_OPACITY, 1.0, PARTIAL_OPACITY]
+    assert list(bars.marker.pattern.shape) == [PARTIAL_PATTERN, "", PARTIAL_PATTERN]
+    assert "partial: 2 of 7 days" in bars.customdata[0] and bars.customdata[1] == ""
+    note = figure.layout.annotations[-1].text
+    assert note.startswith("Lighter, hatched bars: weeks only partly in the period")
+    assert "Oct 19 (2 of 7 days)" in note and "Nov 23 (2 of 7 days)" in note
+    assert "Oct 26" not in note
+    # Whole weeks only: nothing marked, no note.
+    whole = weekly_revenue_figure(weekly.iloc[[1]], date(2026, 10, 26), date(2026, 11, 1))
+    assert list(whole.data[0].marker.opacity) == [1.0] and not whole.layout.annotations
+
+
+def test_a_single_week_has_a_readable_date_axis_not_clock_times():
+    from datetime import date
+
+    from spaops.figures.mix import share_over_time
+    from spaops.figures.utilisation import weekly_utilisation_figure
+
+    # "Last 7 days" ending Tue Nov 24 that happen to fall in one week per location.
+    weekly = pd.DataFrame({"location": ["A", "B"], "week": pd.to_datetime(["2026-11-23"] * 2),
+                           "share_by_count": [0.3, 0.6], "utilisation": [0.5, 0.7]})
+    for figure in (share_over_time(weekly, date(2026, 11, 23), date(2026, 11, 24)),
+                   weekly_utilisation_figure(weekly, 0.7, 0.85, date(2026, 11, 23),
+                                             date(2026, 11, 24))):
+        axis = figure.layout.xaxis
+        assert axis.type == "date" and axis.tickformat == "%b %d"
+        assert list(axis.ticktext) == ["Nov 23"]
+        low, high = (pd.Timestamp(v) for v in axis.range)
+        assert (low, high) == (pd.Timestamp("2026-11-19"), pd.Timestamp("2026-11-27"))
+        assert [list(t.marker.symbol) for t in figure.data] == [["circle-open"]] * 2
+        assert "Nov 23 (2 of 7 days)" in figure.layout.annotations[-1].text
+
+
+def test_several_weeks_get_a_tick_per_week():
+    from spaops.figures.periods import WEEK_MS
+
+    weekly = pd.DataFrame({"week": pd.to_datetime(["2026-11-02", "2026-11-09", "2026-11-16"]),
+                           "category": ["relaxation"] * 3, "revenue": [1.0, 2.0, 3.0]})
+    axis = weekly_revenue_figure(weekly).layout.xaxis
+    assert axis.dtick == WEEK_MS and pd.Timestamp(axis.tick0) == pd.Timestamp("2026-11-02")
+    assert axis.range is None
+
+
+def test_one_location_is_named_in_the_title_and_empty_charts_say_so():
+    from spaops.figures.mix import revenue_by_modality_figure, share_over_time
+    from spaops.figures.overview import arrivals_figure
+
+    one = pd.DataFrame({"location": ["Harbor Day Spa"] * 2,
+                        "week": pd.to_datetime(["2026-11-09", "2026-11-16"]),
+                        "share_by_count": [0.4, 0.5]})
+    figure = share_over_time(one)
+    assert figure.layout.title.text == "Therapeutic share over time · Harbor Day Spa"
+    assert figure.layout.showlegend is False
+    assert not figure.layout.annotations  # no period given: nothing called partial
+    empty_share = share_over_time(pd.DataFrame(columns=["location", "week", "share_by_count"]))
+    empty_revenue = weekly_revenue_figure(pd.DataFrame(columns=["week", "category",
+                                                                "revenue"]))
+    empty_modality = revenue_by_modality_figure(pd.DataFrame(columns=["modality", "category",
+                                                                      "revenue"]))
+    empty_arrivals = arrivals_figure(pd.DataFrame(columns=["week", "source", "bookings"]))
+    for empty in (empty_share, empty_revenue, empty_modality, empty_arrivals):
+        assert empty.layout.annotations[0].text.startswith("No ")
+        assert empty.layout.xaxis.visible is False
+
+
+def test_a_single_day_of_hands_on_time_reads_as_a_date():
+    from spaops.figures.therapists import hands_on_figure
+
+    daily = pd.DataFrame({"therapist": ["Ann"], "day": pd.to_datetime(["2026-11-24"]),
+                          "minutes": [300]})
+    axis = hands_on_figure(daily, 360).layout.xaxis
+    assert list(axis.ticktext) == ["Nov 24"]
+    assert [pd.Timestamp(v) for v in axis.range] == [pd.Timestamp("2026-11-23"),
+                                                     pd.Timestamp("2026-11-25")]

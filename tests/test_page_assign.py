@@ -40,9 +40,9 @@ def test_manager_assigns_an_open_booking(day_url):
     at.selectbox(key="assign_booking").set_value("OPEN-1").run()
     candidates = at.dataframe[1].value
     # Default daily cap 360: Eve (270 booked) may take one more hour here.
-    assert candidates["therapist"].iloc[0] == "Ann"
-    assert set(candidates["therapist"]) == {"Ann", "Gia", "Eve"}
-    assert "has treated this client" in candidates["why"].iloc[0]
+    assert candidates["Therapist"].iloc[0] == "Ann"
+    assert set(candidates["Therapist"]) == {"Ann", "Gia", "Eve"}
+    assert "has treated this client" in candidates["Why"].iloc[0]
     at.button(key="assign_confirm").click().run()
     assert not at.exception, at.exception
     assert any("Ann assigned to OPEN-1" in s.value for s in at.success)

@@ -93,7 +93,7 @@ def test_booking_preview_speaks_dollars_and_plain_words():
     at = _upload(_open("owner"), "bookings", "export.csv", EXPORT)
     table = at.dataframe[0].value
     assert "Booking ID" in table.columns and "booking_ref" not in table.columns
-    assert table["Price ($)"].tolist()[0] == 120.0
+    assert table["Price"].tolist()[0] == 120.0
 
 
 def test_a_file_that_is_not_csv_gets_a_clear_error(app_database):

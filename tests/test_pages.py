@@ -72,7 +72,7 @@ def test_service_mix_page_shows_share_per_location(app_database):
     _chain, table = _figures(app_database, 30, [HARBOR])
     shown = metric_values(at)
     assert list(shown) == [HARBOR]
-    assert shown[HARBOR] == f"{table['therapeutic_share'].iloc[0]:.0%} therapeutic"
+    assert shown[HARBOR] == f"{table['therapeutic_share'].iloc[0]:.0%}"
 
 
 @pytest.mark.parametrize("page", ["overview", "utilisation", "service_mix", "pricing",
@@ -127,9 +127,9 @@ def test_therapists_form_adds_a_therapist_and_refuses_a_duplicate(app_database):
     [b for b in at.button if b.label == "Save therapist"][0].click().run()
     assert not at.exception, at.exception
     roster = at.dataframe[0].value
-    assert "Nadia Brook" in roster["name"].tolist()
-    row = roster[roster["name"] == "Nadia Brook"].iloc[0]
-    assert (row["home_location"], row["license_state"], row["credentials"]) == (
+    assert "Nadia Brook" in roster["Name"].tolist()
+    row = roster[roster["Name"] == "Nadia Brook"].iloc[0]
+    assert (row["Home location"], row["License state"], row["Credentials"]) == (
         HARBOR, "NY", "prenatal")
     at.text_input(key="tf_name").input("  nadia   BROOK ")
     [b for b in at.button if b.label == "Save therapist"][0].click().run()
@@ -142,3 +142,24 @@ def test_a_manager_works_only_in_their_location(page, key):
     at = open_page(sign_in("manager"), f"pages/{page}.py")
     assert not at.exception, at.exception
     assert at.selectbox(key=key).options == [HARBOR]
+
+
+@pytest.mark.parametrize("role", ["owner", "manager", "staff"])
+def test_no_page_shows_a_field_name_in_a_table_header_or_card(role):
+    from spaops.display import looks_like_field_name
+    from ui.navigation import PAGES, pages_for
+
+    at = sign_in(role)
+    for key in pages_for(role):
+        open_page(at, PAGES[key][0])
+        assert not at.exception, (key, at.exception)
+        headers = [str(c) for frame in at.dataframe for c in frame.value.columns]
+        labels = [m.label for m in at.metric]
+        assert [h for h in headers + labels if looks_like_field_name(h)] == [], key
+
+
+def test_the_owner_saves_the_market_bands_through_the_labelled_editor():
+    at = open_page(sign_in("owner"), "pages/pricing.py")
+    at.button(key="bands_save").click().run()
+    assert not at.exception, at.exception
+    assert not at.error  # "Bands saved." shows, then the page reruns with the saved bands

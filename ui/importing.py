@@ -28,7 +28,7 @@ from spaops.ingest.history import import_history, weekly_arrivals
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
 from spaops.ingest.roster import SHIFT_FIELDS, THERAPIST_FIELDS
 from ui.data import engine, fresh, load, session_scope
-from ui.widgets import download_csv
+from ui.widgets import download_csv, table
 
 Preview = BookingsPreview | RosterPreview
 KINDS = {"bookings": "Bookings", "therapists": "Therapist roster", "shifts": "Shifts"}
@@ -233,26 +233,19 @@ def show_counts(counts: dict[str, Any]) -> None:
 
 
 def _shown_rows(preview: Preview) -> pd.DataFrame:
-    """The first rows of the file with headers in people's words, money in dollars."""
+    """The first rows of the file, in the fields they will be stored as."""
     rows = preview.rows.head(20)
     if isinstance(preview, BookingsPreview):
-        shown = rows[["row", "booking_ref", "location", "therapist", "service", "client",
-                      "starts_at", "duration_min", "status", "requested"]].copy()
-        shown.insert(8, "price", rows["price_cents"].astype("Float64") / 100)
-        return shown.rename(columns={
-            "row": "Line", "booking_ref": "Booking ID", "location": "Location",
-            "therapist": "Therapist", "service": "Service", "client": "Client",
-            "starts_at": "Start", "duration_min": "Minutes", "price": "Price ($)",
-            "status": "Status", "requested": "Requested"})
-    fields = [f for f in FIELDS[preview.kind] if f in preview.mapping]
-    return rows[["row", *fields]].rename(
-        columns={"row": "Line", **{f: field_label(preview.kind, f) for f in fields}})
+        return rows[["row", "booking_ref", "location", "therapist", "service", "client",
+                     "starts_at", "duration_min", "price_cents", "status", "requested"]]
+    return rows[["row", *(f for f in FIELDS[preview.kind] if f in preview.mapping)]]
 
 
 def preview_table(preview: Preview) -> None:
-    """The first 20 rows as they will be read."""
-    st.dataframe(_shown_rows(preview), hide_index=True, width="stretch",
-                 column_config={"Price ($)": st.column_config.NumberColumn(format="$%.2f")})
+    """The first 20 rows as they will be read: headers in people's words, money in dollars."""
+    kind = "bookings" if isinstance(preview, BookingsPreview) else preview.kind
+    fields = FIELDS[kind] if kind != "bookings" else ()
+    table(_shown_rows(preview), labels={f: field_label(kind, f) for f in fields})
 
 
 def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
@@ -269,7 +262,7 @@ def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
     st.text("\n".join(f"line {r['row']} ({r['booking_ref'] or 'no id'}): {r['reason']}"
                       for r in rejections[:20])
             + (f"\n... and {len(rejections) - 20} more" if len(rejections) > 20 else ""))
-    frame = pd.DataFrame(rejections).rename(columns={"row": "line", "booking_ref": "id"})
+    frame = pd.DataFrame(rejections)
     download_csv(frame, file_name, key=key, label="Download the rejected rows")
 
 
@@ -315,17 +308,12 @@ def show_result(kind: str) -> None:
                f"{result['duplicates']} duplicates, {result['rejected']} rejected.",
                icon=":material/task_alt:")
     if result["rejections"]:
-        download_csv(pd.DataFrame(result["rejections"]).rename(
-            columns={"row": "line", "booking_ref": "id"}),
+        download_csv(pd.DataFrame(result["rejections"]),
             f"rejected_rows_batch_{result['batch_id']}.csv", key="dl_import_rejections",
             label="Download the rejected rows")
 
 
-HISTORY_COLUMNS = {
-    "batch": "Batch", "imported_at": "Imported at", "kind": "Kind", "file_name": "File",
-    "username": "By", "location": "Location", "rows": "Rows", "inserted": "New",
-    "updated": "Updated", "unchanged": "Unchanged", "duplicates": "Duplicates",
-    "rejected": "Rejected", "new_names": "Created"}
+HISTORY_LABELS = {"username": "By"}
 
 
 def show_history(viewer: Viewer, kind: str) -> None:
@@ -342,6 +330,5 @@ def show_history(viewer: Viewer, kind: str) -> None:
         st.info("No imports yet.", icon=":material/history:")
         return
     history["kind"] = history["kind"].map(lambda k: KINDS.get(k, k))
-    history = history.rename(columns=HISTORY_COLUMNS)
-    st.dataframe(history, hide_index=True, width="stretch")
-    download_csv(history, "import_history.csv", key="dl_import_history")
+    table(history, labels=HISTORY_LABELS)
+    download_csv(history, "import_history.csv", key="dl_import_history", labels=HISTORY_LABELS)

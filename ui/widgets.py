@@ -2,10 +2,55 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
+from spaops.display import csv_frame, field, shown_frame
 from spaops.export import safe_csv
+
+
+def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> dict:
+    """st.column_config for every shown column of a frame, from the display registry."""
+    config: dict[str, Any] = {}
+    for name in frame.columns:
+        shown = field(name, labels)
+        kind, label, help_ = shown.kind, shown.label, shown.help
+        if kind == "hidden":
+            config[name] = None
+        elif kind in ("money", "cents"):
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="dollar")
+        elif kind == "share":
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="percent")
+        elif kind == "hours":
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="%.1f")
+        elif kind in ("count", "minutes"):
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="localized")
+        elif kind == "number":
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="%.1f")
+        elif kind == "score":
+            config[name] = st.column_config.ProgressColumn(label, help=help_, min_value=0,
+                                                           max_value=100, format="%d")
+        elif kind == "bool":
+            config[name] = st.column_config.CheckboxColumn(label, help=help_)
+        elif kind == "datetime" and pd.api.types.is_datetime64_any_dtype(frame[name]):
+            config[name] = st.column_config.DatetimeColumn(label, help=help_,
+                                                           format="YYYY-MM-DD HH:mm")
+        else:
+            config[name] = st.column_config.Column(label, help=help_)
+    return config
+
+
+def table(frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
+          key: str | None = None) -> None:
+    """A read-only table labelled and formatted by the display registry (headers as shown)."""
+    shown = shown_frame(frame)
+    config = column_config(shown, labels)
+    names = {c: field(c, labels).label for c in shown.columns}
+    st.dataframe(shown.rename(columns=names), hide_index=True, width="stretch", key=key,
+                 column_config={names[c]: v for c, v in config.items()})
 
 
 def money(value: float | None) -> str:
@@ -30,10 +75,10 @@ def delta_text(now: float | None, before: float | None, *, as_points: bool = Fal
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, *, key: str,
-                 label: str = "Download CSV") -> None:
-    """A download button for a table; cells that look like formulas are defused."""
-    st.download_button(label, data=safe_csv(frame), file_name=file_name, mime="text/csv",
-                       key=key, icon=":material/download:")
+                 label: str = "Download CSV", labels: Mapping[str, str] | None = None) -> None:
+    """A download button for a table with the headers people see; formulas are defused."""
+    st.download_button(label, data=safe_csv(csv_frame(frame, labels)), file_name=file_name,
+                       mime="text/csv", key=key, icon=":material/download:")
 
 
 def empty_state(message: str, *, import_hint: bool = True) -> None:

@@ -1,21 +1,25 @@
 """Figures of the Service mix page."""
 
+from __future__ import annotations
+
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from spaops.figures.palette import CATEGORY_COLORS, CATEGORY_ORDER, LAYOUT
+from spaops.figures.periods import no_data, weekly_lines
 
 
-def share_over_time(weekly: pd.DataFrame) -> go.Figure:
-    """Therapeutic share of completed massages per week, one line per location."""
-    figure = go.Figure()
-    for location, part in weekly.groupby("location"):
-        figure.add_trace(go.Scatter(x=part["week"], y=part["share_by_count"],
-                                    mode="lines+markers", name=str(location)))
-    figure.update_layout(**LAYOUT, title="Therapeutic share over time",
-                         xaxis_title="Week starting", yaxis_title="Therapeutic share",
-                         yaxis_tickformat=".0%", yaxis_range=[0, 1])
-    return figure
+def share_over_time(weekly: pd.DataFrame, start: date | None = None,
+                    end: date | None = None) -> go.Figure:
+    """Therapeutic share of completed massages per week, one line per location; weeks the
+    period covers only in part are hollow markers, named under the chart."""
+    return weekly_lines(weekly, "share_by_count", start, end,
+                        title="Therapeutic share over time",
+                        empty="No completed massages in this period.",
+                        xaxis_title="Week starting (Monday)", yaxis_title="Therapeutic share",
+                        yaxis_tickformat=".0%", yaxis_range=[0, 1])
 
 
 def revenue_by_modality_figure(frame: pd.DataFrame) -> go.Figure:
@@ -30,4 +34,6 @@ def revenue_by_modality_figure(frame: pd.DataFrame) -> go.Figure:
     figure.update_layout(**LAYOUT, title="Revenue by modality and category",
                          xaxis_title="Modality", yaxis_title="Revenue (USD)",
                          yaxis_tickprefix="$")
+    if frame.empty:
+        return no_data(figure, "No completed massages in this period.")
     return figure

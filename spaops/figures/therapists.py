@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from spaops.figures.palette import LAYOUT, WARNING
+from spaops.figures.periods import date_axis
 
 
 def hands_on_figure(daily: pd.DataFrame, cap: int) -> go.Figure:
@@ -16,4 +17,5 @@ def hands_on_figure(daily: pd.DataFrame, cap: int) -> go.Figure:
                      annotation_text=f"daily cap {cap} min", annotation_position="top left")
     figure.update_layout(**LAYOUT, title="Hands-on minutes per day", xaxis_title="Day",
                          yaxis_title="Hands-on minutes", showlegend=len(daily) < 400)
+    date_axis(figure, daily["day"], weekly=False)
     return figure

@@ -1,9 +1,14 @@
 """Figures of the Utilisation page."""
 
+from __future__ import annotations
+
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from spaops.figures.palette import BAND_FILL, BAND_LINE, LAYOUT, NEUTRAL, WARNING
+from spaops.figures.periods import weekly_lines
 
 
 def utilisation_bars(frame: pd.DataFrame, label: str, low: float, high: float,
@@ -40,16 +45,17 @@ def weekday_hour_heatmap(grid: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def weekly_utilisation_figure(weekly: pd.DataFrame, low: float, high: float) -> go.Figure:
-    """Utilisation per week, one line per location, over the target band."""
-    figure = go.Figure()
-    for location, part in weekly.groupby("location"):
-        figure.add_trace(go.Scatter(x=part["week"], y=part["utilisation"], mode="lines+markers",
-                                    name=str(location)))
-    figure.add_hrect(y0=low, y1=high, fillcolor=BAND_FILL, line_width=0,
-                     line_color=BAND_LINE)
-    figure.update_layout(**LAYOUT, title="Weekly utilisation", xaxis_title="Week starting",
-                         yaxis_title="Utilisation", yaxis_tickformat=".0%")
+def weekly_utilisation_figure(weekly: pd.DataFrame, low: float, high: float,
+                              start: date | None = None, end: date | None = None) -> go.Figure:
+    """Utilisation per week, one line per location, over the target band; weeks the period
+    covers only in part are hollow markers, named under the chart."""
+    figure = weekly_lines(weekly, "utilisation", start, end, title="Weekly utilisation",
+                          empty="No shifts in this period.",
+                          xaxis_title="Week starting (Monday)", yaxis_title="Utilisation",
+                          yaxis_tickformat=".0%")
+    if not weekly.empty:
+        figure.add_hrect(y0=low, y1=high, fillcolor=BAND_FILL, line_width=0,
+                         line_color=BAND_LINE)
     return figure
 
 
