@@ -18,6 +18,7 @@ from models.location import TIERS, Location, MarketBand
 from models.rota import HeaderMapping, ShiftChange
 from models.service import CATEGORIES, Service
 from models.settings import Setting
+from models.sign_in import SignInSession
 from models.therapist import CREDENTIAL_KINDS, Credential, Shift, Therapist
 from models.user import ROLES, User, UserLocation
 
@@ -42,6 +43,7 @@ __all__ = [
     "Service",
     "Setting",
     "Shift",
+    "SignInSession",
     "ShiftChange",
     "Therapist",
     "User",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from spaops import clock
 from tests.utils.browser import sign_in, wait_for_run
@@ -61,8 +62,11 @@ def test_staff_upload_reaches_the_owners_overview(page, live_app, browser, tmp_p
     owner_context = browser.new_context(viewport={"width": 1440, "height": 2000})
     owner = owner_context.new_page()
     sign_in(owner, live_app["url"], "owner")
-    revenue = owner.locator('[data-testid="stMetricValue"]').first
-    before = revenue.inner_text()
+    revenue = owner.locator('[data-testid="stMetric"]').filter(
+        has=owner.locator('[data-testid="stMetricLabel"]', has_text=re.compile("^Revenue$")))
+    expect(revenue.locator('[data-testid="stMetricValue"]')).to_have_text(
+        re.compile(r"^\$[\d,]+"), timeout=30_000)
+    before = revenue.locator('[data-testid="stMetricValue"]').inner_text()
 
     yesterday = clock.today() - timedelta(days=1)
     export = tmp_path / "export.csv"
@@ -77,9 +81,11 @@ def test_staff_upload_reaches_the_owners_overview(page, live_app, browser, tmp_p
     page.get_by_role("button", name="Import 2 bookings").click()
     page.get_by_text(re.compile(r"Imported batch \d+: 2 new")).wait_for(timeout=30_000)
 
-    sign_in(owner, live_app["url"], "owner")  # a reload starts a new, signed-out session
-    owner.locator('[data-testid="stMetricValue"]').first.wait_for()
-    after = owner.locator('[data-testid="stMetricValue"]').first.inner_text()
+    sign_in(owner, live_app["url"], "owner")  # a reload: the session cookie signs in again
+    owner.get_by_role("heading", name="Overview").first.wait_for(timeout=30_000)
+    expect(revenue.locator('[data-testid="stMetricValue"]')).not_to_have_text(
+        before, timeout=30_000)
+    after = revenue.locator('[data-testid="stMetricValue"]').inner_text()
     as_number = lambda text: float(text.replace("$", "").replace(",", ""))  # noqa: E731
     assert as_number(after) == pytest.approx(as_number(before) + 7000, abs=1)
     owner_context.close()

@@ -1,8 +1,17 @@
-"""Sign-in and sign-out in the browser; who is signed in; which pages they may open."""
+"""Sign-in and sign-out in the browser; who is signed in; which pages they may open.
+
+Each sign-in is a server-side session (spaops.sessions). This tab remembers its session id;
+a reload, a bookmark or a new tab finds it again through the HttpOnly cookie that the
+route in ui/session_cookie.py sets (the page fetches that route as an invisible image).
+"""
 
 from __future__ import annotations
 
+import html
+import logging
+
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from spaops import clock
 from spaops.auth import (
@@ -12,42 +21,100 @@ from spaops.auth import (
     authenticate,
     has_any_user,
     is_demo_database,
-    session_idle_expired,
     viewer_now,
 )
+from spaops.sessions import (
+    EXPIRED,
+    REVOKED,
+    USER_GONE,
+    check_session,
+    create_session,
+    revoke_session,
+    session_for_token,
+    touch_session,
+)
 from ui.data import session_scope
+from ui.session_cookie import ADOPT_PATH, CLEAR_PATH, COOKIE_NAME
 
+log = logging.getLogger(__name__)
 VIEWER_KEY = "viewer"
-LAST_SEEN_KEY = "last_seen"
+SESSION_KEY = "sign_in_session"
+HANDOFF_KEY = "sign_in_handoff"
+CLEAR_COOKIE_KEY = "sign_in_clear_cookie"
+COOKIE_TRIED_KEY = "sign_in_cookie_tried"
+NOTICES = {
+    EXPIRED: "Your session expired after 12 idle hours.",
+    USER_GONE: "This account was disabled or removed: ask the owner.",
+    REVOKED: "You were signed out (in another tab, or your password was reset).",
+}
+
+
+def _cookie_token() -> str | None:
+    """The session token this browser sent when the page was opened, if any."""
+    value = st.context.cookies.get(COOKIE_NAME)
+    return value if isinstance(value, str) else None  # AppTest has no real request
 
 
 def current_viewer() -> Viewer | None:
-    """The signed-in person, or None; a session idle for 12 hours is signed out."""
-    viewer = st.session_state.get(VIEWER_KEY)
-    if viewer is None:
-        return None
+    """The signed-in person, or None: found by this tab's session or the browser's cookie.
+
+    The session, the account, its role and its locations are read again on every run, so
+    a session that was signed out elsewhere, went idle for 12 hours, or whose user was
+    disabled or removed is not served from memory.
+    """
     now = clock.now()
-    if session_idle_expired(st.session_state.get(LAST_SEEN_KEY), now):
-        sign_out()
-        st.session_state["signin_notice"] = "Your session expired after 12 idle hours."
-        return None
-    # Role, locations and the account itself are read again on every run: a user the
-    # owner disabled or removed, or whose locations changed, is not served from memory.
+    session_id = st.session_state.get(SESSION_KEY)
+    in_tab = session_id is not None
+    if not in_tab and st.session_state.get(COOKIE_TRIED_KEY):
+        return None  # this tab's cookie was looked at already and signs nobody in
     with session_scope() as session:
-        viewer = viewer_now(session, viewer.user_id)
+        if not in_tab:
+            session_id = session_for_token(session, _cookie_token())
+        check = check_session(session, session_id, now=now)
+        viewer = viewer_now(session, check.user_id) if check.active else None
+    known = st.session_state.get(VIEWER_KEY)
+    if viewer is not None and known is not None and known.user_id != viewer.user_id:
+        viewer = None  # never switch a tab to another person
     if viewer is None:
-        sign_out()
-        st.session_state["signin_notice"] = ("This account was disabled or removed: ask the "
-                                             "owner.")
+        if in_tab:
+            _forget()
+        st.session_state[COOKIE_TRIED_KEY] = True
+        st.session_state[CLEAR_COOKIE_KEY] = session_id is not None
+        # A cookie that outlived its session (after signing out, say) needs no comment.
+        notice = NOTICES.get(check.status if in_tab or check.status != REVOKED else "")
+        if notice:
+            st.session_state["signin_notice"] = notice
         return None
+    if check.due_for_touch(now):
+        try:
+            with session_scope(write=True) as session:
+                touch_session(session, session_id, now=now)
+        except OperationalError:  # a busy database: the next click will mark it instead
+            log.warning("could not mark a sign-in session as seen", exc_info=True)
+    if check.handed_over:
+        st.session_state.pop(HANDOFF_KEY, None)
     st.session_state[VIEWER_KEY] = viewer
-    st.session_state[LAST_SEEN_KEY] = now
+    st.session_state[SESSION_KEY] = session_id
     return viewer
 
 
-def sign_out() -> None:
-    """Forget who is signed in, and every per-session choice."""
+def _forget() -> None:
     st.session_state.clear()
+
+
+def sign_out() -> None:
+    """End this sign-in everywhere (its cookie too), and forget every per-session choice."""
+    with session_scope(write=True) as session:
+        revoke_session(session, st.session_state.get(SESSION_KEY))
+    _forget()
+    st.session_state[CLEAR_COOKIE_KEY] = True
+    st.session_state[COOKIE_TRIED_KEY] = True
+
+
+def _fetch_quietly(path: str) -> None:
+    """Have the browser request one of our own routes, as an invisible image (no script)."""
+    st.html(f'<img src="{html.escape(path)}" alt="" width="1" height="1" '
+            'style="position:absolute;opacity:0">')
 
 
 def sign_in_page() -> None:
@@ -62,6 +129,8 @@ def sign_in_page() -> None:
     notice = st.session_state.pop("signin_notice", None)
     if notice:
         st.info(notice)
+    if st.session_state.pop(CLEAR_COOKIE_KEY, False):
+        _fetch_quietly(CLEAR_PATH)
     with session_scope() as session:
         demo = is_demo_database(session)
         any_user = has_any_user(session)
@@ -85,8 +154,11 @@ def sign_in_page() -> None:
             st.error("Sign-in failed: check the username and password. After five failed "
                      "attempts the account is locked for 15 minutes.")
             return
+        with session_scope(write=True) as session:
+            session_id, handoff = create_session(session, viewer.user_id)
         st.session_state[VIEWER_KEY] = viewer
-        st.session_state[LAST_SEEN_KEY] = clock.now()
+        st.session_state[SESSION_KEY] = session_id
+        st.session_state[HANDOFF_KEY] = handoff
         for key, values in st.session_state.pop("wanted_params", {}).items():
             st.query_params[key] = values if len(values) > 1 else values[0]
         st.rerun()
@@ -109,4 +181,7 @@ def require_page(page_key: str) -> Viewer:
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()
+        handoff = st.session_state.get(HANDOFF_KEY)
+        if handoff:  # until the browser holds the cookie, so a reload keeps this sign-in
+            _fetch_quietly(f"{ADOPT_PATH}?code={handoff}")
     return viewer

@@ -75,7 +75,7 @@ def full_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def serve_app(database: Path) -> Iterator[dict]:
-    """`streamlit run app.py` on a free port against a SQLite file, stopped afterwards."""
+    """`streamlit run serve.py` (app and cookie route) on a free port, stopped afterwards."""
     require_chromium()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -84,7 +84,7 @@ def serve_app(database: Path) -> Iterator[dict]:
     log_path = database.parent / "streamlit.log"
     log = open(log_path, "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
          "--server.headless", "true", "--server.address", "127.0.0.1",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -125,9 +125,18 @@ def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def sign_in(page, url: str, username: str, password: str = "demo") -> None:  # type: ignore[no-untyped-def]
-    """Open the app and sign in through its form."""
+    """Open the app and sign in through its form (unless its session cookie already has)."""
     page.goto(url)
-    page.get_by_label("Username").fill(username)
+    form = page.get_by_label("Username")
+    sign_out = page.get_by_role("button", name="Sign out")
+    form.or_(sign_out).first.wait_for(timeout=30_000)
+    if sign_out.count():  # the browser's session cookie signed someone in
+        if page.get_by_text(f"Signed in as {username} (").count():
+            wait_for_run(page)
+            return
+        sign_out.click()
+        form.wait_for(timeout=30_000)
+    form.fill(username)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
