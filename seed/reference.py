@@ -91,4 +91,9 @@ DEFAULT_SETTINGS: dict[str, object] = {
     "cadence_relaxation_days": 35,
     "daily_cap_min": 360,
     "expiry_warning_days": 30,
+    # Actions (spaops.actions): assumptions an owner may set otherwise.
+    "action_price_round_dollars": 5,
+    "action_license_horizon_days": 60,
+    "action_over_cap_horizon_days": 14,
+    "action_drift_lookback_days": 120,
 }

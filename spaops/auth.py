@@ -15,19 +15,23 @@ from sqlmodel import Session, delete, select
 from models import ROLES, Location, Setting, User, UserLocation
 from spaops import clock
 from spaops.names import name_key
+from spaops.sessions import (  # noqa: F401  (idle expiry lives with the sessions now)
+    IDLE_TIMEOUT,
+    revoke_user_sessions,
+    session_idle_expired,
+)
 
 log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
-IDLE_TIMEOUT = timedelta(hours=12)
 # Role -> page keys it may open; st.navigation shows nothing else.
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "owner": ("overview", "utilisation", "service_mix", "pricing", "therapists", "assign",
-              "shifts", "import", "settings"),
-    "manager": ("overview", "utilisation", "service_mix", "pricing", "therapists", "assign",
-                "shifts", "import"),
+    "owner": ("overview", "actions", "utilisation", "service_mix", "pricing", "therapists",
+              "assign", "shifts", "import", "settings"),
+    "manager": ("overview", "actions", "utilisation", "service_mix", "pricing", "therapists",
+                "assign", "shifts", "import"),
     "staff": ("import",),
 }
 
@@ -135,12 +139,6 @@ def authenticate(
     return viewer_for(session, user)
 
 
-def session_idle_expired(last_seen: datetime | None, now: datetime,
-                         idle: timedelta = IDLE_TIMEOUT) -> bool:
-    """Tell whether a browser session has been idle too long."""
-    return last_seen is not None and now - last_seen > idle
-
-
 def scope_location_ids(viewer: Viewer, requested: Iterable[int] | None) -> list[int]:
     """Intersect what a filter asks for with what the viewer may see."""
     if requested is None:
@@ -232,18 +230,19 @@ def list_users(session: Session, *, actor: Viewer | None = None) -> list[dict]:
 
 
 def disable_user(session: Session, username: str, *, actor: Viewer | None = None) -> None:
-    """Stop a user from signing in (the caller commits)."""
+    """Stop a user from signing in and end their sessions (the caller commits)."""
     _require_owner(actor)
     user = _user(session, username)
     if actor is not None and user.id == actor.user_id:
         raise ValueError("you cannot disable your own account")
     user.active = False
     session.add(user)
+    revoke_user_sessions(session, user.id)
 
 
 def reset_password(session: Session, username: str, password: str, *,
                    actor: Viewer | None = None) -> None:
-    """Set a new password and lift any lockout (the caller commits)."""
+    """Set a new password, lift any lockout, end every session (the caller commits)."""
     _require_owner(actor)
     user = _user(session, username)
     _validate(user.username, "owner", password, [])
@@ -252,6 +251,7 @@ def reset_password(session: Session, username: str, password: str, *,
     user.locked_until = None
     user.active = True
     session.add(user)
+    revoke_user_sessions(session, user.id)  # a stolen cookie dies with the old password
 
 
 def set_role_and_locations(session: Session, username: str, role: str,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import select
 
 from models import TIERS, Location
+from spaops.actions_commands import register as register_actions
 from spaops.analytics.commands import register as register_report
 from spaops.auth_commands import register as register_users
 from spaops.clock import today
@@ -190,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_seed_demo)
 
     # Each group of commands is defined beside the logic it drives.
-    for register in (register_import, register_report, register_matching, register_users):
+    for register in (register_import, register_report, register_matching, register_users,
+                     register_actions):
         register(sub, _common)
     return parser
 

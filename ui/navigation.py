@@ -11,6 +11,7 @@ from spaops.auth import PAGES_BY_ROLE
 # key -> (file relative to app.py, title, icon), in sidebar order.
 PAGES: dict[str, tuple[str, str, str]] = {
     "overview": ("pages/overview.py", "Overview", ":material/dashboard:"),
+    "actions": ("pages/actions.py", "Actions", ":material/checklist:"),
     "utilisation": ("pages/utilisation.py", "Utilisation", ":material/schedule:"),
     "service_mix": ("pages/service_mix.py", "Service mix", ":material/donut_small:"),
     "pricing": ("pages/pricing.py", "Pricing", ":material/sell:"),

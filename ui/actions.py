@@ -1,0 +1,137 @@
+"""Widgets of the Actions page: totals per unit, one card per action, the downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import pandas as pd
+import streamlit as st
+
+from spaops.actions import UNITS, Action, call_list
+from spaops.export import safe_csv
+from ui.navigation import PAGES
+from ui.widgets import download_csv
+
+KIND_TITLES = {
+    "price_below_band": "Price under the band",
+    "license_risk": "License or credential lapsing",
+    "clients_drifting": "Clients drifting",
+    "over_cap": "Over the daily cap",
+    "staffing_trim": "Shift hours to trim",
+    "staffing_add": "Shift hours to add",
+}
+UNIT_TITLES = {
+    "USD/month": "Revenue a month",
+    "paid hours a month": "Paid hours a month",
+    "bookings at risk": "Bookings at risk",
+    "minutes over cap": "Minutes over the cap",
+    "clients to call": "Clients to call",
+}
+EVIDENCE_LABELS = {
+    "completed": "Completed bookings", "below_band": "Below the band",
+    "duration_min": "Usual length (min)", "band_low": "Band floor per 60 min ($)",
+    "band_high": "Band top per 60 min ($)", "new_price": "New menu price ($)",
+    "therapist": "Therapist", "what": "What lapses", "expires": "Expires",
+    "days_left": "Days left", "bookings": "Bookings", "bookings_value": "Their value ($)",
+    "cadence_days": "Cadence (days)", "day": "Day", "booked_minutes": "Booked minutes",
+    "cap_min": "Daily cap (min)", "weeks": "Weeks looked at",
+    "hours_per_week": "Therapist-hours a week", "plan_week": "Shift plan for the week of",
+}
+SHOWN_PER_UNIT = 15  # cards per unit; the rest are in the "all actions" download
+LIST_LABELS = {
+    "client": "Client", "last_visit": "Last visit", "last_therapist": "Last therapist",
+    "usual_service": "Usual service", "days_overdue": "Days overdue",
+    "booking_ref": "Booking", "starts_at": "Starts", "duration_min": "Minutes",
+    "colleagues": "Could move to", "hour": "Hour", "utilisation": "Utilisation",
+    "change_hours": "Change (hours a week)", "utilisation_after": "Utilisation after",
+    "hours_per_week": "Scheduled (hours a week)", "day": "Day",
+}
+
+
+def value_text(value: float, unit: str) -> str:
+    """An action's value as a card shows it, under the unit's title: "$260", "27"."""
+    if unit == "USD/month":
+        return f"${value:,.0f}"
+    return f"{value:,g}"
+
+
+def unit_totals(actions: list[Action]) -> None:
+    """One metric per unit: the sum of the values of the actions listed."""
+    units = [u for u in UNITS if any(a.unit == u for a in actions)]
+    for column, unit in zip(st.columns(max(len(units), 1)), units, strict=False):
+        total = sum(a.value for a in actions if a.unit == unit)
+        column.metric(UNIT_TITLES[unit], value_text(total, unit))
+
+
+def _evidence(action: Action) -> None:
+    period = action.evidence.get("period")
+    if period:
+        st.caption(f"Evidence from {period['from']} to {period['to']}")
+    figures = {EVIDENCE_LABELS.get(k, k.replace("_", " ").capitalize()): v
+               for k, v in action.evidence.items() if not isinstance(v, dict | list)}
+    if figures:
+        st.dataframe(pd.DataFrame({"Figure": list(figures),
+                                   "Value": [str(v) for v in figures.values()]}),
+                     hide_index=True, width="stretch")
+    for rows in (v for v in action.evidence.values() if isinstance(v, list) and v):
+        frame = pd.DataFrame(rows)
+        if "colleagues" in frame:
+            frame["colleagues"] = frame["colleagues"].map(", ".join)
+        st.dataframe(frame.rename(columns=LIST_LABELS), hide_index=True, width="stretch")
+
+
+def action_card(action: Action, open_pages: Collection[str]) -> None:
+    """One action: what to do, its worth, the evidence, the assumptions, the link."""
+    with st.container(border=True):
+        left, right = st.columns([4, 1])
+        left.markdown(f"**{KIND_TITLES.get(action.kind, action.kind)}** · {action.location}")
+        left.write(action.instruction)
+        right.metric(UNIT_TITLES[action.unit], value_text(action.value, action.unit))
+        with st.expander("Evidence and assumptions"):
+            _evidence(action)
+            for assumption in action.assumptions:
+                st.caption(f"Assumes {assumption}.")
+        if action.page in open_pages:
+            path, title, icon = PAGES[action.page]
+            st.page_link(path, label=f"See the evidence on {title}", icon=icon)
+
+
+def shown_actions(actions: list[Action]) -> list[Action]:
+    """The most valuable actions of each unit, in order; says how many more there are."""
+    shown = [a for u in UNITS for a in [b for b in actions if b.unit == u][:SHOWN_PER_UNIT]]
+    if len(shown) < len(actions):
+        st.caption(f"Showing the {SHOWN_PER_UNIT} most valuable of each kind of value; "
+                   f"{len(actions) - len(shown):,} more are in **Download all actions**.")
+    return shown
+
+
+def all_actions_frame(actions: list[Action]) -> pd.DataFrame:
+    """Every action as one row: what, where, what to do, its worth."""
+    return pd.DataFrame([(KIND_TITLES.get(a.kind, a.kind), a.location, a.instruction, a.value,
+                          a.unit) for a in actions],
+                        columns=["Action", "Location", "What to do", "Worth", "Unit"])
+
+
+def downloads(actions: list[Action], plan: pd.DataFrame) -> None:
+    """Download buttons: every action, the drifting clients' call list, the shift plan."""
+    calls = call_list(actions)
+    first, left, right = st.columns(3)
+    with first:
+        st.download_button("Download all actions", data=safe_csv(all_actions_frame(actions)),
+                           file_name="actions.csv", mime="text/csv", key="dl_actions")
+    with left:
+        if calls.empty:
+            st.caption("No drifting clients to call in this period.")
+        else:
+            download_csv(calls, "call_list.csv", key="dl_call_list",
+                         label="Download call list")
+    with right:
+        if plan.empty:
+            st.caption("No shifts last week to plan the coming week from.")
+        else:
+            # Raw column names: the shift import reads this file back as it is.
+            st.download_button("Download shift plan", data=safe_csv(plan),
+                               file_name="shift_plan.csv", mime="text/csv",
+                               key="dl_shift_plan",
+                               help="The coming week's shifts with the trims and additions "
+                                    "applied; import it on the Import page as shifts.")
