@@ -9,13 +9,22 @@ from spaops.figures.pricing import price_band_figure
 from ui.auth import require_page
 from ui.data import load, session_scope
 from ui.filters import sidebar_filters
-from ui.widgets import column_config, download_csv, empty_state, money, table
+from ui.widgets import (
+    column_config,
+    download_csv,
+    empty_state,
+    money,
+    saved_then_rerun,
+    show_saved,
+    table,
+)
 
 viewer = require_page("pricing")
 filters = sidebar_filters(viewer)
 period, scope = filters.period, filters.location_ids
 
 st.title("Pricing")
+show_saved()
 st.caption("Price per 60 minutes = price x 60 / minutes, compared with the band of the "
            "location's market tier and the service's family. Below the band is money left "
            "on the table; above it risks volume.")
@@ -53,8 +62,7 @@ if viewer.is_owner:
         except ValueError as exc:
             st.error(f"Not saved: {exc}")
         else:
-            st.success("Bands saved.")
-            st.rerun()
+            saved_then_rerun("Bands saved.")
 else:
     table(bands_table)
 download_csv(bands_table, "market_bands.csv", key="dl_market_bands")

@@ -18,13 +18,14 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import load, session_scope
 from ui.filters import sidebar_filters
-from ui.widgets import column_config, download_csv, empty_state, table
+from ui.widgets import column_config, download_csv, empty_state, saved_then_rerun, show_saved, table
 
 viewer = require_page("service_mix")
 filters = sidebar_filters(viewer)
 period, scope = filters.period, filters.location_ids
 
 st.title("Service mix")
+show_saved()
 st.caption(FORMULAS["therapeutic_share"] + " Categories are the owner's call: review new "
            "services below.")
 by_location = load(mix_by_location, period, location_ids=scope)
@@ -80,5 +81,4 @@ else:
         with session_scope(write=True) as session:
             for row in changed.itertuples():
                 set_service_category(session, int(row.id), row.category, viewer=viewer)
-        st.success("Saved: the mix figures now use the new categories.")
-        st.rerun()
+        saved_then_rerun("Saved: the mix figures now use the new categories.")

@@ -200,5 +200,5 @@ with st.form("user_form", clear_on_submit=True):
         except (ValueError, NotAllowed) as exc:
             st.error(f"Not done: {exc}")
         else:
-            st.success(f"{action}: {username.strip()} done.")
+            st.session_state[FLASH] = f"{action}: {username.strip()} done."  # shown after
             st.rerun()

@@ -13,7 +13,7 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import fresh, load, session_scope
 from ui.filters import sidebar_filters
-from ui.widgets import download_csv, empty_state, table
+from ui.widgets import download_csv, empty_state, saved_then_rerun, show_saved, table
 
 viewer = require_page("therapists")
 filters = sidebar_filters(viewer)
@@ -21,6 +21,7 @@ period, scope = filters.period, filters.location_ids
 settings = load(load_settings)
 
 st.title("Therapists")
+show_saved()
 people = load(roster, clock.today(), warning_days=int(settings["expiry_warning_days"]),
               location_ids=scope)
 if people.empty:
@@ -94,5 +95,4 @@ if submitted:
     except RosterError as exc:
         st.error(str(exc))
     else:
-        st.success(f"Saved {saved.name}.")
-        st.rerun()
+        saved_then_rerun(f"Saved {saved.name}.")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.utils.browser import sign_in, wait_for_run
 from ui.navigation import PAGES, pages_for
@@ -51,6 +53,7 @@ def test_owner_visits_every_page_and_each_draws_a_chart(page, live_app, request)
 def test_location_filter_changes_the_figures_and_stays_in_the_url(page, live_app):
     sign_in(page, live_app["url"], "owner")
     revenue = page.locator('[data-testid="stMetricValue"]').first
+    expect(revenue).to_have_text(re.compile(r"^\$[\d,]+"), timeout=30_000)  # Overview drawn
     chain_revenue = revenue.inner_text()
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
     page.get_by_role("option", name="Pinecrest Retreat").click()
@@ -68,7 +71,8 @@ def test_location_filter_changes_the_figures_and_stays_in_the_url(page, live_app
     colleague = other.new_page()
     sign_in(colleague, shared_url, "owner")
     colleague.wait_for_selector('[data-testid="stMetricValue"]')
-    assert colleague.locator('[data-testid="stMetricValue"]').first.inner_text() == filtered
+    expect(colleague.locator('[data-testid="stMetricValue"]').first).to_have_text(
+        filtered, timeout=30_000)
     other.close()
 
 

@@ -162,4 +162,8 @@ def test_the_owner_saves_the_market_bands_through_the_labelled_editor():
     at = open_page(sign_in("owner"), "pages/pricing.py")
     at.button(key="bands_save").click().run()
     assert not at.exception, at.exception
-    assert not at.error  # "Bands saved." shows, then the page reruns with the saved bands
+    assert not at.error
+    # The page reruns with the saved bands and says so at its top, once.
+    assert [s.value for s in at.success] == ["Bands saved."]
+    at.run()
+    assert [s.value for s in at.success] == []

@@ -85,3 +85,19 @@ def empty_state(message: str, *, import_hint: bool = True) -> None:
     """Say plainly that there is nothing to show, and what to do about it."""
     hint = " Upload a booking export on the **Import** page." if import_hint else ""
     st.info(message + hint, icon=":material/info:")
+
+
+FLASH_KEY = "flash"
+
+
+def saved_then_rerun(message: str) -> None:
+    """Run the page again and say what was saved at its top (a message before st.rerun is
+    never seen)."""
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def show_saved() -> None:
+    """The message of the save that ran the page again, once."""
+    if message := st.session_state.pop(FLASH_KEY, None):
+        st.success(message, icon=":material/task_alt:")
