@@ -180,3 +180,16 @@ def test_a_manager_of_an_empty_location_is_told_to_ask_the_owner(app_database):
     assert not at.exception, at.exception
     assert any("ask the owner" in c.value for c in at.caption)
     assert "Add a location in Settings" not in [link.value for link in at.get("page_link")]
+
+
+def test_a_renamed_location_drops_out_of_the_remembered_filter(app_database):
+    at = open_page(sign_in("owner"), "pages/overview.py")
+    at.multiselect(key="f_locations").set_value(["Harbor Day Spa"]).run()
+    assert not at.exception, at.exception
+    open_page(at, "pages/settings.py")
+    at.text_input(key=_key(at, "ls", "name")).input("Harbor Bay Spa")  # Harbor is first
+    _button(at, "Save location").click().run()
+    assert any("Saved Harbor Bay Spa" in s.value for s in at.success)
+    open_page(at, "pages/overview.py")
+    assert not at.exception, at.exception
+    assert at.multiselect(key="f_locations").value == []  # all locations, not an error

@@ -63,6 +63,9 @@ def _init_from_url(names: list[str]) -> None:
     widgets on every run: Streamlit forgets a widget's value on a page without it, and a
     page switch may redraw a widget at its first option."""
     if "_f_preset" in st.session_state:
+        # Locations renamed or removed since they were picked drop out of the choice.
+        st.session_state["_f_locations"] = [
+            n for n in st.session_state.get("_f_locations", []) if n in names]
         for key in FILTER_KEYS:
             if f"_{key}" in st.session_state:
                 st.session_state[key] = st.session_state[f"_{key}"]
