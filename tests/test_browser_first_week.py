@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.utils.browser import open_page, serve_app, sign_in, wait_for_run
+from tests.utils.browser import choose, open_page, serve_app, sign_in, wait_for_run
 
 pytestmark = pytest.mark.browser
 FILES = Path(__file__).parent / "fixtures" / "first_week"
@@ -21,10 +21,10 @@ EXCEPTION = '[data-testid="stException"]'
 def _pick(page, key: str, option: str, within=None) -> None:  # type: ignore[no-untyped-def]
     """Choose an option of the selectbox with this widget key (or this label, within)."""
     if within is None:
-        page.locator(f".st-key-{key}").click()
+        opener = page.locator(f".st-key-{key}")
     else:
-        within.locator('[data-testid="stSelectbox"]').filter(has_text=key).click()
-    page.get_by_role("option", name=option, exact=True).click()
+        opener = within.locator('[data-testid="stSelectbox"]').filter(has_text=key)
+    choose(page, opener, option)
 
 
 def _card(page, label: str, shown: str) -> None:  # type: ignore[no-untyped-def]

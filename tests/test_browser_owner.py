@@ -7,10 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from tests.utils.browser import sign_in, wait_for_run
+from tests.utils.browser import choose, sign_in, wait_for_run
 from ui.navigation import PAGES, pages_for
 
 pytestmark = pytest.mark.browser
@@ -78,17 +77,8 @@ def test_location_filter_changes_the_figures_and_stays_in_the_url(page, live_app
 
 
 def _choose(page, key: str, option: str) -> None:  # type: ignore[no-untyped-def]
-    """Open the filter with this widget key and pick an option (again if a rerun shut it)."""
-    for _ in range(3):
-        page.locator(f".st-key-{key}").click()
-        choice = page.get_by_role("option", name=option, exact=True)
-        try:
-            choice.wait_for(timeout=5_000)
-        except PlaywrightTimeout:
-            continue
-        choice.click()
-        return
-    raise AssertionError(f"the {key} filter did not open")
+    """Open the filter with this widget key and pick an option."""
+    choose(page, page.locator(f".st-key-{key}"), option)
 
 
 def test_the_chosen_period_and_location_follow_the_owner_from_page_to_page(page, live_app):

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -115,6 +116,25 @@ def live_app(full_demo_template: Path,
 def wait_for_run(page, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit has finished running the script."""
     page.wait_for_selector(RUN_DONE, timeout=timeout)
+
+
+def choose(page, opener, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a selectbox (a locator), narrow it by typing, pick the option; again if a
+    rerun shut the list before the click landed."""
+    for _ in range(4):
+        wait_for_run(page)
+        opener.click()
+        page.keyboard.type(option[:12])  # long lists render only their visible rows
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.wait_for(timeout=5_000)
+            choice.click(timeout=5_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        wait_for_run(page)
+        return
+    raise AssertionError(f"could not choose {option!r}")
 
 
 def open_page(page, title: str) -> None:  # type: ignore[no-untyped-def]
