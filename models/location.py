@@ -5,7 +5,7 @@ from datetime import time
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-TIERS = ("urban", "suburban", "rural")
+from spaops.choices import TIERS as TIERS  # re-exported; the CLI reads it without SQLModel
 
 
 class Location(SQLModel, table=True):

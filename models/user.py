@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
-ROLES = ("owner", "manager", "staff")
+from spaops.choices import ROLES as ROLES  # re-exported; the CLI reads it without SQLModel
 
 
 class User(SQLModel, table=True):

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, select
 
 from models import ROLES, Location, Setting, User, UserLocation
@@ -21,8 +20,10 @@ from spaops.sessions import (  # noqa: F401  (idle expiry lives with the session
     session_idle_expired,
 )
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 log = logging.getLogger(__name__)
-_hasher = PasswordHasher()
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -63,15 +64,25 @@ class Viewer:
         return self.location_ids is None or location_id in self.location_ids
 
 
+@cache
+def _hasher() -> PasswordHasher:
+    """argon2's hasher, loaded by the first sign-in or password change only."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
 def hash_password(password: str) -> str:
     """Return the argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Tell whether a password matches its stored hash, never raising on a bad hash."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -132,7 +143,7 @@ def authenticate(
         raise SignInFailed
     user.failed_attempts = 0
     user.locked_until = None
-    if _hasher.check_needs_rehash(user.password_hash):
+    if _hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.add(user)
     session.commit()

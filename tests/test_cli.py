@@ -91,3 +91,38 @@ def test_seed_demo_json_and_refuses_a_second_time(tmp_path, capsys):
     assert document["bookings"] == 400 and document["locations"] == 4
     code, out, err = run(["seed", "demo", "--db", url, "--bookings", "400"], capsys)
     assert code == 2 and "already has data" in err
+
+
+def imported_modules(*argv: str) -> set[str]:
+    """Run `python -X importtime -m spaops.cli ARGV` and return every module it imported."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "spaops.cli", *argv],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
+    assert lines, "no -X importtime output"
+    return {line.rsplit("|", 1)[1].strip() for line in lines[1:]}  # [0] is the header
+
+
+def loaded(modules: set[str], *roots: str) -> set[str]:
+    """The modules of `modules` that are one of `roots` or inside one of them."""
+    return {m for m in modules if any(m == r or m.startswith(f"{r}.") for r in roots)}
+
+
+def test_help_imports_no_database_or_dataframe_code():
+    modules = imported_modules("--help")
+    assert "spaops.cli.common" in modules  # the parse really ran
+    assert loaded(modules, "sqlalchemy", "sqlmodel", "pandas", "models", "spaops.db") == set()
+
+
+def test_actions_imports_only_what_it_uses(tmp_path):
+    modules = imported_modules("actions", "--help")
+    assert "spaops.cli.actions" in modules
+    assert loaded(modules, "argon2", "spaops.ingest", "seed", "sqlalchemy", "spaops.actions") \
+        == set()
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    assert main(["init", "--db", url]) == 0
+    modules = imported_modules("actions", "--db", url, "--from", "2026-11-01", "--to",
+                               "2026-11-07")
+    assert "spaops.actions" in modules  # the command really ran
+    assert loaded(modules, "argon2", "pandas", "spaops.ingest", "spaops.autoassign",
+                  "seed.demo") == set()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from spaops.cli.common import Parser, Subparsers, add_common, emit, open_engine
 from spaops.errors import UsageError
 
 
@@ -29,8 +29,6 @@ def _read_file(path: str) -> bytes:
 
 
 def _report(args: argparse.Namespace, document: dict[str, Any]) -> int:
-    from spaops.cli import emit
-
     if args.json:
         emit(document)
     else:
@@ -46,7 +44,6 @@ def _report(args: argparse.Namespace, document: dict[str, Any]) -> int:
 
 def cmd_import_bookings(args: argparse.Namespace) -> int:
     """Import a booking export (or, with --dry-run, say what it would do)."""
-    from spaops.cli import open_engine
     from spaops.ingest import import_bookings, read_bookings_file, remembered_for_file
 
     file = _readable(args.file)
@@ -66,7 +63,6 @@ def _progress(fraction: float, message: str) -> None:
 
 def cmd_import_shifts(args: argparse.Namespace) -> int:
     """Import therapist shifts."""
-    from spaops.cli import open_engine
     from spaops.ingest import import_shifts, remembered_for_file
 
     data = _read_file(args.file)
@@ -78,7 +74,6 @@ def cmd_import_shifts(args: argparse.Namespace) -> int:
 
 def cmd_import_therapists(args: argparse.Namespace) -> int:
     """Import the roster with licenses and credentials."""
-    from spaops.cli import open_engine
     from spaops.ingest import import_therapists, remembered_for_file
 
     data = _read_file(args.file)
@@ -88,12 +83,12 @@ def cmd_import_therapists(args: argparse.Namespace) -> int:
         mapping_overrides=remembered_for_file(engine, "therapists", data)))
 
 
-def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:
+def register(sub: Subparsers) -> None:
     """Add the `import` commands."""
     parser = sub.add_parser("import", help="import a CSV file")
-    kinds = parser.add_subparsers(dest="kind", required=True, parser_class=type(parser))
+    kinds = parser.add_subparsers(dest="kind", required=True, parser_class=Parser)
     p = kinds.add_parser("bookings", help="a booking export from any booking software")
-    common(p)
+    add_common(p)
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="report, write nothing")
     p.add_argument("--location", help="location of every row (exports without one)")
@@ -104,10 +99,10 @@ def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> No
                        help="dates are month/day/year")
     p.set_defaults(handler=cmd_import_bookings)
     p = kinds.add_parser("shifts", help="therapist shifts")
-    common(p)
+    add_common(p)
     p.add_argument("file")
     p.set_defaults(handler=cmd_import_shifts)
     p = kinds.add_parser("therapists", help="the roster with licenses and credentials")
-    common(p)
+    add_common(p)
     p.add_argument("file")
     p.set_defaults(handler=cmd_import_therapists)

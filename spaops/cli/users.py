@@ -7,9 +7,8 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from models import ROLES
-from spaops.auth import create_user, disable_user, list_users, reset_password
-from spaops.db import session_scope
+from spaops.choices import ROLES
+from spaops.cli.common import Parser, Subparsers, add_common, emit, open_engine
 from spaops.errors import UsageError
 
 
@@ -30,7 +29,7 @@ def read_password() -> str:
 
 
 def _run(args: argparse.Namespace, action: Callable, message: str) -> int:  # type: ignore[type-arg]
-    from spaops.cli import emit, open_engine
+    from spaops.db import session_scope
 
     engine = open_engine(args)
     try:
@@ -47,6 +46,8 @@ def _run(args: argparse.Namespace, action: Callable, message: str) -> int:  # ty
 
 def cmd_users_add(args: argparse.Namespace) -> int:
     """Add a user with a role (and locations for managers and staff)."""
+    from spaops.auth import create_user
+
     password = read_password()
     return _run(args, lambda s: create_user(s, args.name, password, args.role, args.location),
                 f"added {args.role} {args.name}")
@@ -54,11 +55,15 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
     """Stop a user from signing in."""
+    from spaops.auth import disable_user
+
     return _run(args, lambda s: disable_user(s, args.name), f"disabled {args.name}")
 
 
 def cmd_users_reset(args: argparse.Namespace) -> int:
     """Set a new password (from stdin) and lift any lockout."""
+    from spaops.auth import reset_password
+
     password = read_password()
     return _run(args, lambda s: reset_password(s, args.name, password),
                 f"password reset for {args.name}")
@@ -66,7 +71,8 @@ def cmd_users_reset(args: argparse.Namespace) -> int:
 
 def cmd_users_list(args: argparse.Namespace) -> int:
     """List users with role, locations and status (never a hash)."""
-    from spaops.cli import emit, open_engine
+    from spaops.auth import list_users
+    from spaops.db import session_scope
 
     engine = open_engine(args)
     with session_scope(engine) as session:
@@ -81,25 +87,25 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:
+def register(sub: Subparsers) -> None:
     """Add the `users` commands."""
     users = sub.add_parser("users", help="who can sign in")
-    verbs = users.add_subparsers(dest="verb", required=True, parser_class=type(users))
+    verbs = users.add_subparsers(dest="verb", required=True, parser_class=Parser)
     p = verbs.add_parser("add", help="add a user; the password is read from stdin")
-    common(p)
+    add_common(p)
     p.add_argument("name")
     p.add_argument("--role", choices=ROLES, required=True)
     p.add_argument("--location", action="append", default=[], metavar="NAME",
                    help="a location of a manager or staff member (repeatable)")
     p.set_defaults(handler=cmd_users_add)
     p = verbs.add_parser("list", help="list users")
-    common(p)
+    add_common(p)
     p.set_defaults(handler=cmd_users_list)
     p = verbs.add_parser("disable", help="stop a user from signing in")
-    common(p)
+    add_common(p)
     p.add_argument("name")
     p.set_defaults(handler=cmd_users_disable)
     p = verbs.add_parser("reset-password", help="new password from stdin; lifts a lockout")
-    common(p)
+    add_common(p)
     p.add_argument("name")
     p.set_defaults(handler=cmd_users_reset)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 
 from spaops.argtypes import iso_date
+from spaops.cli.common import Subparsers, add_common, emit, open_engine
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
     """Print ranked therapists with reasons, and the excluded ones with their codes."""
-    from spaops.cli import emit, open_engine
     from spaops.db import session_scope
     from spaops.matching import suggest_therapists
 
@@ -32,7 +31,6 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     """Assign a therapist; a rule that refuses exits 1 and changes nothing."""
-    from spaops.cli import emit, open_engine
     from spaops.matching import assign_therapist
 
     engine = open_engine(args)
@@ -49,7 +47,6 @@ def cmd_assign(args: argparse.Namespace) -> int:
 def cmd_autoassign(args: argparse.Namespace) -> int:
     """Assign a day's open bookings to maximise placements, then total score."""
     from spaops.autoassign import autoassign_day
-    from spaops.cli import emit, open_engine
 
     engine = open_engine(args)
     plan = autoassign_day(engine, args.location, args.date, username="cli",
@@ -64,15 +61,15 @@ def cmd_autoassign(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:
+def register(sub: Subparsers) -> None:
     """Add the matching commands."""
     p = sub.add_parser("suggest", help="ranked therapists for a booking, with reasons")
-    common(p)
+    add_common(p)
     p.add_argument("booking_ref")
     p.add_argument("--top", type=int, default=None)
     p.set_defaults(handler=cmd_suggest)
     p = sub.add_parser("assign", help="assign a therapist to a booking")
-    common(p)
+    add_common(p)
     p.add_argument("booking_ref")
     p.add_argument("therapist")
     p.add_argument("--override", action="store_true",
@@ -81,7 +78,7 @@ def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> No
     p.add_argument("--reason", help="why the override is safe (recorded in the audit)")
     p.set_defaults(handler=cmd_assign)
     p = sub.add_parser("autoassign", help="assign a day's open bookings")
-    common(p)
+    add_common(p)
     p.add_argument("--location", required=True)
     p.add_argument("--date", type=iso_date, required=True)
     p.add_argument("--dry-run", action="store_true", help="show the plan, assign nothing")
