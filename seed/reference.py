@@ -1,5 +1,7 @@
 """Reference data from DOMAIN.md: market bands, service keywords and the demo menu."""
 
+from typing import NamedTuple
+
 ARTICLE = "shared/seeds/000 'Average Costs (2026 estimates)'"
 
 # (tier, category, low, high, source): USD per 60 minutes.
@@ -73,14 +75,42 @@ DEMO_MENU: tuple[tuple[str, str, int, float], ...] = (
     ("Sea Salt Scrub", "scrub", 45, 85),
 )
 
-# The demo chain: (name, tier, timezone, rooms, family weights therapeutic/relaxation/other).
-DEMO_LOCATIONS: tuple[tuple[str, str, str, int, tuple[float, float, float]], ...] = (
-    ("Harbor Day Spa", "urban", "America/New_York", 6, (0.30, 0.58, 0.12)),
-    ("Maple Grove Spa", "suburban", "America/Chicago", 5, (0.35, 0.55, 0.10)),
-    ("Pinecrest Retreat", "rural", "America/Denver", 3, (0.25, 0.65, 0.10)),
-    ("Midtown Recovery Clinic", "urban", "America/New_York", 5, (0.80, 0.17, 0.03)),
+
+
+class DemoLocation(NamedTuple):
+    """One demo location and the story its data tells."""
+
+    name: str
+    tier: str
+    timezone: str
+    rooms: int
+    mix: tuple[float, float, float]  # booking weights: therapeutic, relaxation, other
+    utilisation: float  # booked hands-on share of the shift time its rota is drawn for
+    shift_hours: int  # a usual shift
+    buffer_min: int  # turnover between clients
+    relaxation_price: float  # where its relaxation prices sit: 0 the band floor, 1 the top
+    therapeutic_price: float
+
+
+# The demo chain: four locations that differ the way real ones do, each with a story.
+DEMO_LOCATIONS: tuple[DemoLocation, ...] = (
+    # Comfortably inside the target band, prices mid-band: nothing to act on.
+    DemoLocation("Harbor Day Spa", "urban", "America/New_York", 6, (0.30, 0.58, 0.12),
+                 0.70, 8, 15, 0.5, 0.5),
+    # Busy enough, but its relaxation menu sits under the suburban band.
+    DemoLocation("Maple Grove Spa", "suburban", "America/Chicago", 5, (0.30, 0.60, 0.10),
+                 0.68, 8, 15, -0.2, 0.45),
+    # A rural retreat rostered for more clients than come: idle time.
+    DemoLocation("Pinecrest Retreat", "rural", "America/Denver", 3, (0.25, 0.65, 0.10),
+                 0.44, 8, 15, 0.55, 0.5),
+    # A therapeutic clinic booked back to back with short turnovers: over the burnout line.
+    DemoLocation("Midtown Recovery Clinic", "urban", "America/New_York", 5, (0.80, 0.17, 0.03),
+                 0.93, 7, 10, 0.5, 0.55),
 )
-# Per-location price factor against the suburban base price (some sit below band on purpose).
+# Services priced over their band on purpose (where in the band: 1 is its top): a premium
+# an owner keeps while its volume holds.
+DEMO_PREMIUM = {("Harbor Day Spa", "Hot Stone Massage"): 1.2}
+# Price factor against the suburban base price for services without a band (facials, add-ons).
 DEMO_PRICE_FACTOR = {"urban": 1.12, "suburban": 1.0, "rural": 0.72}
 
 DEFAULT_SETTINGS: dict[str, object] = {

@@ -28,11 +28,11 @@ from spaops.errors import RuleRefusal, UsageError
 from spaops.matching import (
     CODE_TEXT,
     _Day,
-    _load_day,
     _score,
     _visits,
     assign_therapist,
     intake_warnings,
+    load_day,
     rule_codes,
 )
 from spaops.names import name_key
@@ -93,7 +93,7 @@ def open_bookings_of_day(session: Session, location: Location, day: date,
         Booking.status == "booked", Booking.starts_at >= begin,
         Booking.starts_at < begin + timedelta(days=1)).order_by(Booking.starts_at,
                                                                 Booking.external_ref)).all()
-    ctx = ctx or _load_day(session, location, day)
+    ctx = ctx or load_day(session, location, day)
     result = []
     for booking in rows:
         service = session.get(Service, booking.service_id)
@@ -205,7 +205,7 @@ def plan_day(session: Session, location_name: str, day: date, *,
     if location is None or (allowed_location_ids is not None
                             and location.id not in set(allowed_location_ids)):
         raise UsageError(f"no location named {location_name!r}")
-    ctx = _load_day(session, location, day)
+    ctx = load_day(session, location, day)
     bookings = open_bookings_of_day(session, location, day, ctx)
     base = {tid: sum(m for *_x, m in rows) for tid, rows in ctx.bookings.items()}
     candidates = [b for b in bookings if b.options]

@@ -125,7 +125,8 @@ def find_booking(session: Session, booking_ref: str, *,
     return booking
 
 
-def _load_day(session: Session, location: Location, day: date) -> _Day:
+def load_day(session: Session, location: Location, day: date) -> _Day:
+    """Everything the rules need about one location's day, for rule_codes and evaluate."""
     settings = load_settings(session)
     th, sh, bk = Therapist.__table__, Shift.__table__, Booking.__table__
     on_shift_here = select(sh.c.therapist_id).where(sh.c.location_id == location.id,
@@ -269,7 +270,7 @@ def evaluate(session: Session, booking: Booking, ctx: _Day | None = None) -> Sug
     location = session.get(Location, booking.location_id)
     service = session.get(Service, booking.service_id)
     client = session.get(Client, booking.client_id) if booking.client_id else None
-    ctx = ctx or _load_day(session, location, booking.starts_at.date())
+    ctx = ctx or load_day(session, location, booking.starts_at.date())
     warnings, blocked = intake_warnings(client, service)
     suggestion = Suggestion(booking.external_ref, booking.id, warnings, blocked)
     visits = _visits(session, booking.client_id, sorted(ctx.therapists), booking.starts_at)
@@ -341,7 +342,7 @@ def _check_assignable(session: Session, booking: Booking, therapist: Therapist,
     location = session.get(Location, booking.location_id)
     service = session.get(Service, booking.service_id)
     client = session.get(Client, booking.client_id) if booking.client_id else None
-    ctx = _load_day(session, location, booking.starts_at.date())
+    ctx = load_day(session, location, booking.starts_at.date())
     if therapist.id not in ctx.therapists:
         raise RuleRefusal(f"{therapist.name} neither works at {location.name} nor has a "
                           "shift there that day" if therapist.active

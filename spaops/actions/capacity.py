@@ -10,9 +10,9 @@ from sqlmodel import Session
 
 from models import Booking, Location, Therapist
 from spaops.actions.base import Action
-from spaops.analytics.kpis import in_scope
+from spaops.analytics.report import in_scope
 from spaops.analytics.sqlfuncs import day_of
-from spaops.matching import _load_day, evaluate  # one day's rules, loaded once a day
+from spaops.matching import evaluate, load_day  # one day's rules, loaded once a day
 
 # The days worked out booking by booking (matching is the costly part); the rest still
 # show, with the Assign page to find the colleague.
@@ -23,7 +23,7 @@ def _movable(session: Session, therapist_id: int, location_id: int, day: date,
              over: int) -> list[dict]:
     """The fewest bookings, earliest first, that colleagues could take to end the overload."""
     location = session.get(Location, location_id)
-    ctx = _load_day(session, location, day)
+    ctx = load_day(session, location, day)
     bookings = session.scalars(
         select(Booking).where(Booking.therapist_id == therapist_id,
                               Booking.location_id == location_id, Booking.status == "booked",
@@ -55,7 +55,8 @@ def over_cap_actions(session: Session, today: date, settings: dict, *,
     day = day_of(b.c.starts_at).label("day")
     window = (b.c.status == "booked", b.c.therapist_id.isnot(None),
               b.c.starts_at >= datetime.combine(today, time()),
-              b.c.starts_at < datetime.combine(last + timedelta(days=1), time()))
+              b.c.starts_at < datetime.combine(last + timedelta(days=1), time()),
+              in_scope(b.c.location_id, None))  # every location: walks the location index
     # The cap counts every location the therapist works that day.
     over = (select(b.c.therapist_id, day, func.sum(b.c.duration_min).label("minutes"),
                    func.count().label("bookings"))

@@ -14,6 +14,8 @@ from spaops.analytics.pricing import price_bands
 from spaops.analytics.utilisation import band_status
 from spaops.settings import load_settings
 
+GROUPED_PRICES = 2  # more services of one location below band than this: one alert
+
 
 @dataclass(frozen=True)
 class Alert:
@@ -50,9 +52,19 @@ def owner_alerts(session: Session, period: Period, today: date, *,
                 f"{row.location}: utilisation {row.utilisation:.0%} is {status} "
                 f"(target {low:.0%}-{high:.0%})."))
     bands = price_bands(session, period, location_ids=location_ids)
-    for row in bands[bands["price_60"] < bands["low"]].itertuples():
-        alerts.append(Alert("warning", "pricing",
-                            f"{row.service} at {row.location}: ${row.price_60:,.0f} per hour is "
-                            f"below the {row.tier} band (${row.low:,.0f}-${row.high:,.0f}); "
-                            f"${row.below_band_gap:,.0f} missed this period."))
+    below = bands[bands["price_60"] < bands["low"]]
+    for location, rows in below.groupby("location", sort=True):
+        if len(rows) > GROUPED_PRICES:  # one alert for a menu, not one per service
+            low, high = rows["price_60"].min(), rows["price_60"].max()
+            alerts.append(Alert("warning", "pricing", (
+                f"{location}: {len(rows)} services priced ${low:,.0f}-${high:,.0f} per hour, "
+                f"below their {rows['tier'].iloc[0]} band; "
+                f"${rows['below_band_gap'].sum():,.0f} missed this period (see Pricing).")))
+            continue
+        for row in rows.itertuples():
+            alerts.append(Alert("warning", "pricing",
+                                f"{row.service} at {row.location}: ${row.price_60:,.0f} per "
+                                f"hour is below the {row.tier} band "
+                                f"(${row.low:,.0f}-${row.high:,.0f}); "
+                                f"${row.below_band_gap:,.0f} missed this period."))
     return sorted(alerts, key=lambda a: a.severity != "error")

@@ -1,0 +1,512 @@
+"""The demo chain planned as plain rows: four locations with a story each, staff, rota, bookings.
+
+Every held booking obeys the rules the product enforces when it assigns: a valid license on
+the day, the credentials its service requires, inside its therapist's shift, the location's
+turnover buffer from the therapist's other held bookings, and the daily hands-on cap. Each
+location's rota is drawn around the bookings so that its utilisation tells the story written
+in ``seed.reference.DEMO_LOCATIONS`` (in band, over the burnout line, idle), and its prices
+sit where that story puts them against the market band.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+from bisect import bisect
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from itertools import accumulate
+
+from seed.reference import (
+    DEFAULT_SETTINGS,
+    DEMO_LOCATIONS,
+    DEMO_MENU,
+    DEMO_PREMIUM,
+    DEMO_PRICE_FACTOR,
+    MARKET_BANDS,
+    DemoLocation,
+)
+from spaops.names import name_key
+from spaops.services import classify_service
+
+DAYS_BACK = 365
+DAYS_AHEAD = 14
+OPENS, CLOSES = time(9), time(21)
+DAILY_CAP_MIN = int(DEFAULT_SETTINGS["daily_cap_min"])  # type: ignore[call-overload]
+CANCELLED_SHARE = 0.08  # of all bookings, mostly in the past
+NO_SHOW_SHARE = 0.035  # of past bookings that held their time
+# The demo's promises, kept on any day it is planned for (tests/test_seed.py checks a year):
+OPEN_UPCOMING = 4  # bookings of the first location in the next days left for a manager
+OPEN_WINDOW_DAYS = 3
+EXPIRING = {5: 4, 11: 12, 17: 26}  # therapist index -> days until the license runs out
+EXPIRED = 9  # the therapist whose license ran out 20 days ago
+LICENSE_STATE = {"America/New_York": "NY", "America/Chicago": "IL", "America/Denver": "CO"}
+FIRST_NAMES = (
+    "Ava", "Mia", "Noah", "Liam", "Emma", "Olivia", "Lucas", "Sofia", "Mateo", "Isla",
+    "Maya", "Ethan", "Zoe", "Leah", "Kai", "Nora", "Elena", "Omar", "Priya", "Hana",
+    "Jonah", "Tessa", "Marco", "Lena", "Ravi", "Clara", "Diego", "Ines", "Felix", "Amara",
+    "José", "Chloé", "Björn", "Aiko", "Yusuf", "Greta", "Malik", "Rosa", "Theo", "Wren",
+)
+LAST_NAMES = (
+    "Reyes", "Chen", "Patel", "Okafor", "Novak", "Larsen", "Silva", "Kim", "Haddad",
+    "Moreau", "Álvarez", "Nakamura", "Fischer", "Rossi", "Kowalski", "Brennan", "Osei",
+    "Lindqvist", "Duarte", "Varga", "Mendes", "Ishikawa", "Quinn", "Abara", "Sato",
+)
+GENERAL_CREDENTIALS = ("hot_stone", "aromatherapy", "reflexology", "lymphatic_drainage")
+THERAPEUTIC_CREDENTIALS = (
+    "deep_tissue", "sports", "trigger_point", "neuromuscular", "myofascial_release", "medical",
+)
+FAMILIES = ("therapeutic", "relaxation", "other")
+
+
+@dataclass
+class DemoPlan:
+    """The whole demo chain as plain rows, before any database sees it.
+
+    Therapists, shifts and bookings refer to therapists, locations and services by their
+    position in ``therapists``, ``locations`` and ``menu``; the writer turns positions
+    into the ids the database gives.
+    """
+
+    today: date
+    locations: list[dict]
+    menu: list[dict]
+    therapists: list[dict]
+    credentials: list[dict]  # therapist: index
+    shifts: list[dict]  # therapist, location: indexes
+    clients: list[dict]  # home_location: index
+    bookings: list[dict]  # therapist (or None), location, service: indexes; client_ref
+
+
+@dataclass
+class _Therapist:
+    id: int
+    location_index: int
+    credentials: set[str]
+    licensed_until: date
+    workdays: tuple[int, ...]
+    late: bool
+
+
+@dataclass
+class _Planned:
+    therapist: _Therapist
+    start: datetime
+    service: int  # index into the menu
+    open: bool = False  # left unassigned for a manager (never cancelled)
+    cancelled: bool = False
+
+
+@dataclass
+class _ShiftDay:
+    therapist: _Therapist
+    day: date
+    start: datetime
+    end: datetime | None = None  # set when the day is filled
+    bookings: list[_Planned] = field(default_factory=list)
+
+
+def menu_rows() -> list[dict]:
+    """The demo menu as service rows, categorised the way a new service would be."""
+    rows = []
+    for name, modality, duration, price in DEMO_MENU:
+        defaults = classify_service(name)
+        rows.append({
+            "name": name, "name_key": name_key(name), "category": defaults.category,
+            "modality": modality, "default_duration_min": duration,
+            "default_price_cents": int(price * 100),
+            "required_credentials": defaults.required_credentials,
+            "preferred_credentials": defaults.preferred_credentials,
+            "deep_pressure": defaults.deep_pressure, "needs_review": False,
+        })
+    return rows
+
+
+def requirement_met(required: str, credentials: set[str]) -> bool:
+    """Whether credentials satisfy a requirement ('a|b;c': a or b, and c)."""
+    return all(any(alt in credentials for alt in group.split("|"))
+               for group in required.split(";") if group)
+
+
+def _round_to(value: float, step: int) -> int:
+    return int(round(value / step) * step)
+
+
+def _ceil_to(value: float, step: int) -> int:
+    return int(math.ceil(value / step - 1e-9) * step)
+
+
+def _future_fill(days_ahead: int) -> float:
+    """Share of a future day's bookings already made: the next days are nearly full."""
+    return max(0.25, 0.92 - 0.05 * days_ahead)
+
+
+def _names(count: int, rng: random.Random) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < count:
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        if name in seen:
+            name = f"{name} {len(names) + 1}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+def _mean_duration(menu: list[dict], mix: tuple[float, float, float]) -> float:
+    means = []
+    for family in FAMILIES:
+        durations = [s["default_duration_min"] for s in menu if s["category"] == family]
+        means.append(sum(durations) / len(durations))
+    return sum(w * m for w, m in zip(mix, means, strict=True)) / sum(mix)
+
+
+def _staff_size(bookings: int, menu: list[dict]) -> int:
+    """Therapists enough for the bookings asked for (at least 30), with room to choose days."""
+    rooms = sum(loc.rooms for loc in DEMO_LOCATIONS)
+    shift_days = (DAYS_BACK + DAYS_AHEAD / 2) * 5 / 7
+    per_therapist = sum(
+        loc.rooms / rooms * shift_days
+        * min(DAILY_CAP_MIN, loc.utilisation * loc.shift_hours * 60)
+        / _mean_duration(menu, loc.mix)
+        for loc in DEMO_LOCATIONS)
+    return max(30, math.ceil(bookings * (1 - CANCELLED_SHARE) * 1.15 / per_therapist))
+
+
+def _home_locations(count: int) -> list[int]:
+    """Each therapist's location, shared out by rooms and interleaved."""
+    rooms = [loc.rooms for loc in DEMO_LOCATIONS]
+    share = [r / sum(rooms) for r in rooms]
+    counts = [0] * len(rooms)
+    homes = []
+    for i in range(count):
+        pick = max(range(len(rooms)), key=lambda k: (share[k] * (i + 1) - counts[k], -k))
+        counts[pick] += 1
+        homes.append(pick)
+    return homes
+
+
+def _location_rows(homes: list[int]) -> list[dict]:
+    rows = []
+    for index, loc in enumerate(DEMO_LOCATIONS):
+        staff = homes.count(index)
+        rows.append({
+            "name": loc.name, "name_key": name_key(loc.name), "tier": loc.tier,
+            "timezone": loc.timezone, "rooms": max(loc.rooms, math.ceil(staff / 2)),
+            "opens_at": OPENS, "closes_at": CLOSES, "turnover_buffer_min": loc.buffer_min,
+            "lmt_required": True})
+    return rows
+
+
+def _price_list(rng: random.Random, menu: list[dict]) -> dict[tuple[int, int], int]:
+    """Cents per location and service, placed against the band where the story says."""
+    bands = {(tier, category): (low, high) for tier, category, low, high, _s in MARKET_BANDS}
+    prices: dict[tuple[int, int], int] = {}
+    for loc_index, loc in enumerate(DEMO_LOCATIONS):
+        for ix, service in enumerate(menu):
+            minutes = service["default_duration_min"]
+            band = bands.get((loc.tier, service["category"]))
+            if band is None:  # no market band: the tier's usual markup on the base price
+                dollars = _round_to(service["default_price_cents"] / 100
+                                    * DEMO_PRICE_FACTOR[loc.tier], 5)
+                prices[(loc_index, ix)] = max(5, dollars) * 100
+                continue
+            low, high = band
+            aim = (loc.relaxation_price if service["category"] == "relaxation"
+                   else loc.therapeutic_price) + rng.uniform(-0.12, 0.12)
+            premium = DEMO_PREMIUM.get((loc.name, service["name"]))
+            under = aim < 0
+            aim = min(aim, -0.12) if under else premium or min(max(aim, 0.2), 0.85)
+            dollars = _round_to((low + aim * (high - low)) * minutes / 60, 5)
+            per_hour = dollars * 60 / minutes
+            while not under and per_hour < low:
+                dollars += 5
+                per_hour = dollars * 60 / minutes
+            while (not under and not premium and per_hour > high
+                   or under and per_hour >= low):
+                dollars -= 5
+                per_hour = dollars * 60 / minutes
+            prices[(loc_index, ix)] = dollars * 100
+    return prices
+
+
+class _Planner:
+    """Lays bookings into shift-days and draws each shift around them."""
+
+    def __init__(self, rng: random.Random, staff: list[_Therapist], menu: list[dict],
+                 today: date) -> None:
+        self.rng, self.today = rng, today
+        self.durations = [s["default_duration_min"] for s in menu]
+        by_family: dict[str, list[int]] = {f: [] for f in FAMILIES}
+        for index, service in enumerate(menu):
+            by_family[service["category"]].append(index)
+        # Popular services come first in the menu: weight them higher.
+        weights = {f: [1.0 / (1 + 0.35 * k) for k in range(len(ix))]
+                   for f, ix in by_family.items()}
+        self.options: dict[int, dict[str, tuple[list[int], list[float]]]] = {}
+        for t in staff:
+            per_family = {}
+            for family, indexes in by_family.items():
+                ok = [(ix, w) for ix, w in zip(indexes, weights[family], strict=True)
+                      if requirement_met(menu[ix]["required_credentials"], t.credentials)]
+                per_family[family] = ([ix for ix, _ in ok], list(accumulate(w for _, w in ok)))
+            self.options[t.id] = per_family
+        self.family_cum = [list(accumulate(loc.mix)) for loc in DEMO_LOCATIONS]
+        self.per_day = [min(DAILY_CAP_MIN, loc.utilisation * loc.shift_hours * 60)
+                        / _mean_duration(menu, loc.mix) for loc in DEMO_LOCATIONS]
+
+    def draw_service(self, t: _Therapist) -> int | None:
+        """A service this therapist may give, drawn by the location's mix and popularity."""
+        cum_family = self.family_cum[t.location_index]
+        family = FAMILIES[bisect(cum_family, self.rng.random() * cum_family[-1])]
+        options, cum = self.options[t.id][family]
+        if not options:
+            return None
+        return options[min(bisect(cum, self.rng.random() * cum[-1]), len(options) - 1)]
+
+    def fill(self, sd: _ShiftDay) -> None:
+        """Choose the day's bookings under the cap, then draw the shift so that its hands-on
+        share is the location's, the bookings packed with the turnover buffer between."""
+        t, rng = sd.therapist, self.rng
+        loc: DemoLocation = DEMO_LOCATIONS[t.location_index]
+        closing = datetime.combine(sd.day, CLOSES)
+        longest = int((closing - sd.start).total_seconds() // 60)
+        share = min(0.95, max(0.25, loc.utilisation + rng.gauss(0, 0.03)))
+        target = min(DAILY_CAP_MIN, share * min(loc.shift_hours * 60, longest))
+        chosen: list[int] = []
+        hands = 0
+        for _ in range(14):
+            if hands >= target - 15:
+                break
+            ix = self.draw_service(t)
+            if ix is None or hands + self.durations[ix] > min(DAILY_CAP_MIN, target + 15):
+                continue
+            chosen.append(ix)
+            hands += self.durations[ix]
+        if not chosen:
+            ix = min((i for opts, _c in self.options[t.id].values() for i in opts),
+                     key=lambda i: self.durations[i])
+            chosen, hands = [ix], self.durations[ix]
+        buffer = loc.buffer_min
+        packed = hands + buffer * (len(chosen) - 1)
+        length = min(max(packed, _ceil_to(hands / share, 15)), longest)
+        while packed > length:  # only near closing time
+            hands -= self.durations[chosen.pop()]
+            packed = hands + buffer * (len(chosen) - 1)
+        step = 15 if buffer % 15 == 0 else 5
+        cuts = sorted(rng.randint(0, (length - packed) // step) for _ in chosen)
+        cursor, previous = sd.start, 0
+        days_ahead = (sd.day - self.today).days
+        keep = _future_fill(days_ahead) if days_ahead >= 0 else 1.0
+        for cut, ix in zip(cuts, chosen, strict=True):
+            cursor += timedelta(minutes=step * (cut - previous))
+            previous = cut
+            if keep >= 1.0 or rng.random() < keep:
+                sd.bookings.append(_Planned(t, cursor, ix))
+            cursor += timedelta(minutes=self.durations[ix] + buffer)
+        sd.end = sd.start + timedelta(minutes=length)
+
+    def expected(self, sd: _ShiftDay) -> float:
+        """About how many bookings filling this shift-day gives."""
+        per_day = self.per_day[sd.therapist.location_index]
+        days_ahead = (sd.day - self.today).days
+        return per_day * (_future_fill(days_ahead) if days_ahead >= 0 else 1.0)
+
+    def add_cancelled(self, days: list[_ShiftDay]) -> None:
+        """A cancelled booking inside one of these shift-days (its time was sold again)."""
+        while True:
+            sd = self.rng.choice(days)
+            ix = self.draw_service(sd.therapist)
+            assert sd.end is not None
+            room = int((sd.end - sd.start).total_seconds() // 60)
+            if ix is None or self.durations[ix] > room:
+                continue
+            offset = 15 * self.rng.randint(0, (room - self.durations[ix]) // 15)
+            sd.bookings.append(_Planned(sd.therapist, sd.start + timedelta(minutes=offset),
+                                        ix, cancelled=True))
+            return
+
+
+def _staff(rng: random.Random, today: date, count: int) -> tuple[list[dict], list[_Therapist]]:
+    homes = _home_locations(count)
+    names = _names(count, rng)
+    rows: list[dict] = []
+    staff: list[_Therapist] = []
+    slots = [0] * len(DEMO_LOCATIONS)
+    for i, (name, home) in enumerate(zip(names, homes, strict=True)):
+        loc = DEMO_LOCATIONS[home]
+        clinic = loc.mix[0] > 0.5
+        creds = {c for c in GENERAL_CREDENTIALS if rng.random() < 0.3}
+        creds |= {c for c in THERAPEUTIC_CREDENTIALS if rng.random() < (0.6 if clinic else 0.3)}
+        if rng.random() < 0.25:
+            creds.add("prenatal")
+        # Every location can staff every service: its first three carry each specialty.
+        slot, slots[home] = slots[home], slots[home] + 1
+        creds |= ({"prenatal", "medical", "deep_tissue"},
+                  {"myofascial_release", "trigger_point", "sports"},
+                  {"neuromuscular", "hot_stone", "prenatal"}, set())[min(slot, 3)]
+        expires = today + timedelta(days=rng.randint(120, 900))
+        if i in EXPIRING:  # licenses running out within 30 days, whatever the day
+            expires = today + timedelta(days=EXPIRING[i])
+        elif i == EXPIRED:  # one license already expired
+            expires = today - timedelta(days=20)
+        rows.append({
+            "name": name, "name_key": name_key(name), "home_location": home,
+            "license_number": f"MT-{100000 + i * 7919 % 900000}",
+            "license_state": LICENSE_STATE[loc.timezone], "license_expires": expires,
+            "gender": "female" if rng.random() < 0.65 else "male", "active": True})
+        days_off = rng.sample(range(7), 2)
+        staff.append(_Therapist(i, home, creds, expires,
+                                tuple(d for d in range(7) if d not in days_off),
+                                rng.random() < 0.5))
+    return rows, staff
+
+
+def plan_demo(*, today: date, seed: int = 7, bookings: int = 50_000) -> DemoPlan:
+    """Plan the demo chain for a day, deterministic for a seed and that day; writes nothing."""
+    rng = random.Random(seed)
+    menu = menu_rows()
+    therapist_rows, staff = _staff(rng, today, _staff_size(bookings, menu))
+    credential_rows = [
+        {"therapist": t.id, "kind": kind,
+         "expires": today + timedelta(days=rng.randint(200, 1000)) if rng.random() < 0.4
+         else None}
+        for t in staff for kind in sorted(t.credentials)]
+
+    first_day = today - timedelta(days=DAYS_BACK)
+    horizon = [first_day + timedelta(days=i) for i in range(DAYS_BACK + DAYS_AHEAD + 1)]
+    shift_days = [
+        _ShiftDay(t, day, datetime.combine(day, time(10) if day.weekday() >= 5
+                                           else time(12) if t.late else time(9)))
+        for t in staff for day in horizon
+        if day.weekday() in t.workdays and day <= t.licensed_until]
+    kept = _choose_days(rng, _Planner(rng, staff, menu, today), shift_days, bookings, today)
+    planned = [p for sd in kept for p in sd.bookings]
+    planned.sort(key=lambda p: (p.start, p.therapist.id, p.cancelled))
+    shift_rows = [{"therapist": sd.therapist.id, "location": sd.therapist.location_index,
+                   "shift_date": sd.day, "start_time": sd.start.time(),
+                   "end_time": sd.end.time()} for sd in kept if sd.end is not None]
+    clients, booking_rows = _attach_clients_and_status(rng, planned, menu, today)
+    return DemoPlan(today, _location_rows([t.location_index for t in staff]), menu,
+                    therapist_rows, credential_rows, shift_rows, clients, booking_rows)
+
+
+def _choose_days(rng: random.Random, planner: _Planner, shift_days: list[_ShiftDay],
+                 target: int, today: date) -> list[_ShiftDay]:
+    """Fill shift-days until exactly ``target`` bookings: whole days decide how many held
+    their time, cancelled bookings make up the rest.
+
+    The first location's shift-days of the next few days are filled first and kept, and
+    their earliest bookings are left open, so every demo has bookings to assign.
+    """
+    soon = today + timedelta(days=OPEN_WINDOW_DAYS)
+    upcoming = sorted((sd for sd in shift_days
+                       if sd.therapist.location_index == 0 and today <= sd.day <= soon),
+                      key=lambda sd: (sd.day, sd.start, sd.therapist.id))
+    reserved: list[_ShiftDay] = []
+    for sd in upcoming:
+        if sum(len(r.bookings) for r in reserved) >= min(OPEN_UPCOMING + 2, target):
+            break
+        planner.fill(sd)
+        reserved.append(sd)
+    for p in sorted((p for sd in reserved for p in sd.bookings),
+                    key=lambda p: (p.start, p.therapist.id))[:OPEN_UPCOMING]:
+        p.open = True
+
+    taken = {id(sd) for sd in reserved}
+    rest = [sd for sd in shift_days if id(sd) not in taken]
+    held_target = target - round(target * CANCELLED_SHARE)
+    held = sum(len(sd.bookings) for sd in reserved)
+    expected = sum(planner.expected(sd) for sd in rest)
+    chance = min(1.0, max(0, held_target - held) * 1.05 / max(expected, 1.0))
+    filled: list[_ShiftDay] = []
+    skipped: list[_ShiftDay] = []
+    for sd in rest:
+        if chance < 1.0 and rng.random() > chance:
+            skipped.append(sd)
+        else:
+            planner.fill(sd)
+            filled.append(sd)
+            held += len(sd.bookings)
+    rng.shuffle(skipped)
+    while held < held_target and skipped:  # short: fill more days
+        sd = skipped.pop()
+        planner.fill(sd)
+        filled.append(sd)
+        held += len(sd.bookings)
+    rng.shuffle(filled)
+    while held > held_target and filled:  # over: those therapists had the day off
+        held -= len(filled.pop().bookings)
+    kept = reserved + filled
+    if held > target:  # a tiny demo: fewer bookings than the days it must keep
+        planned = sorted((p for sd in reserved for p in sd.bookings),
+                         key=lambda p: (p.start, p.therapist.id))
+        keep = {id(p) for p in planned[:target]}
+        for sd in reserved:
+            sd.bookings = [p for p in sd.bookings if id(p) in keep]
+        held = target
+    past = [sd for sd in kept if sd.day < today] or kept
+    for _ in range(target - held):
+        planner.add_cancelled(past if rng.random() < 0.9 else kept)
+    return sorted(kept, key=lambda sd: (sd.day, sd.therapist.id))
+
+
+def _attach_clients_and_status(rng: random.Random, planned: list[_Planned], menu: list[dict],
+                               today: date) -> tuple[list[dict], list[dict]]:
+    """Give each booking a client whose visits follow the family's cadence, a status, a price."""
+    cadences = {
+        "therapeutic": ((7, 14, 21, 28), (0.25, 0.4, 0.2, 0.15)),
+        "relaxation": ((21, 28, 35, 42, 56), (0.15, 0.3, 0.3, 0.15, 0.1)),
+    }
+    prices = _price_list(rng, menu)
+    floors = {(tier, category): low * 100 for tier, category, low, _h, _s in MARKET_BANDS}
+    due: dict[tuple[int, str], list[tuple[date, int, str]]] = {}
+    client_rows: list[dict] = []
+    client_cadence: dict[str, int] = {}
+    client_last_therapist: dict[str, int] = {}
+    rows: list[dict] = []
+    for n, p in enumerate(planned):
+        loc_index = p.therapist.location_index
+        service = menu[p.service]
+        family = "therapeutic" if service["category"] == "therapeutic" else "relaxation"
+        heap = due.setdefault((loc_index, family), [])
+        day = p.start.date()
+        if heap and heap[0][0] <= day + timedelta(days=3):
+            _due, _tie, ref = heapq.heappop(heap)
+        else:
+            ref = f"C{len(client_rows) + 1:07d}"
+            client_rows.append({"external_ref": ref, "home_location": loc_index})
+            options, weights = cadences[family]
+            client_cadence[ref] = rng.choices(options, weights=weights)[0]
+        if service["category"] != "other" and not p.cancelled and rng.random() < 0.85:
+            next_visit = day + timedelta(days=client_cadence[ref] + rng.randint(-3, 4))
+            heapq.heappush(heap, (next_visit, n, ref))
+
+        if p.cancelled:
+            status = "cancelled"
+        elif day < today:
+            status = "no_show" if rng.random() < NO_SHOW_SHARE else "completed"
+        else:
+            status = "booked"
+        therapist_id: int | None = p.therapist.id
+        requested = client_last_therapist.get(ref) == therapist_id and rng.random() < 0.6
+        if p.open:
+            therapist_id, requested = None, False
+        elif status == "booked" and not requested and rng.random() < 0.03:
+            therapist_id = None
+        if therapist_id is not None and status != "cancelled":
+            client_last_therapist[ref] = therapist_id
+        duration = service["default_duration_min"]
+        price = prices[(loc_index, p.service)]
+        member_rate = int(price * 0.9)  # a member's rate, never under the market band
+        floor = floors.get((DEMO_LOCATIONS[loc_index].tier, service["category"]), 0)
+        if rng.random() < 0.08 and member_rate * 60 >= floor * duration:
+            price = member_rate
+        rows.append({
+            "external_ref": f"DEMO-{n + 1:08d}", "location": loc_index,
+            "therapist": therapist_id, "service": p.service, "client_ref": ref,
+            "starts_at": p.start, "ends_at": p.start + timedelta(minutes=duration),
+            "duration_min": duration, "price_cents": price, "status": status,
+            "requested": requested})
+    return client_rows, rows
