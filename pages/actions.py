@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from spaops.actions import build_actions, shift_plan_for
-from ui.actions import action_card, downloads, shown_actions, unit_totals
+from spaops.actions import build_actions, shift_plan_for, watch_volume
+from ui.actions import action_card, downloads, shown_actions, unit_totals, watch_list
 from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
@@ -19,12 +19,12 @@ st.caption(f"What to do this week, worth most first. Windows end on {period.end}
            "look at the 90 days before it, shift hours at the 8 weeks before it, drifting "
            "clients at its cadence; licenses and the daily cap look ahead from today.")
 actions = load(build_actions, period.start, period.end, location_ids=scope)
-if not actions:
+if actions:
+    unit_totals(actions)
+    downloads(actions, load(shift_plan_for, period.end, location_ids=scope))
+    open_pages = set(pages_for(viewer.role))
+    for action in shown_actions(actions):
+        action_card(action, open_pages)
+else:
     empty_state("Nothing to act on for these locations and this period.")
-    st.stop()
-
-unit_totals(actions)
-downloads(actions, load(shift_plan_for, period.end, location_ids=scope))
-open_pages = set(pages_for(viewer.role))
-for action in shown_actions(actions):
-    action_card(action, open_pages)
+watch_list(load(watch_volume, period.end, location_ids=scope))

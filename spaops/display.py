@@ -110,6 +110,12 @@ FIELDS: dict[str, Field] = {
                   "The market band's highest price per hour."),
     "source": Field("Source"),
     "price_60": Field("Price / 60 min", "money", "Price x 60 / minutes, averaged."),
+    "band_high": Field("Band ceiling / 60 min", "money",
+                       "The market band's highest price per hour."),
+    "last_30_days": Field("Completed, last 30 days", "count",
+                          "Completed bookings in the 30 days ending the period's last day."),
+    "month_before": Field("Completed a month before", "number",
+                          "Completed bookings a month, on average, in the 60 days before."),
     # roster
     "license_number": Field("License number"),
     "license_state": Field("License state"),

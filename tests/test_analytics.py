@@ -55,11 +55,15 @@ def test_weekday_hour_grid(engine, chain):
         grid = weekday_hour_grid(s, WEEK).set_index(["day", "hour"])
     # Monday 2026-03-02 09:00: a1 (60 min) against Tess's hour on shift (Tom starts at 10).
     assert grid.loc[("Mon", 9), ["booked_minutes", "scheduled_minutes"]].tolist() == [60, 60]
-    # 10:00: Tom's b1 (90 min, counted at its start hour) against Tess + Tom on shift.
-    assert grid.loc[("Mon", 10), ["booked_minutes", "scheduled_minutes"]].tolist() == [90, 120]
-    assert grid.loc[("Mon", 10), "utilisation"] == 0.75
-    assert grid.loc[("Sat", 23), "booked_minutes"] == 60  # a8 at 23:30, no shift
+    # 10:00: Tom's b1 (10:00-11:30) fills its first hour, against Tess + Tom on shift.
+    assert grid.loc[("Mon", 10), ["booked_minutes", "scheduled_minutes"]].tolist() == [60, 120]
+    assert grid.loc[("Mon", 10), "utilisation"] == 0.5
+    # 11:00: b1's last 30 minutes and the first hour of Tess's a2 (11:00-12:30).
+    assert grid.loc[("Mon", 11), ["booked_minutes", "scheduled_minutes"]].tolist() == [90, 120]
+    assert grid.loc[("Mon", 12), "booked_minutes"] == 30 + 60  # a2's rest, b2 (12:00-13:00)
+    assert grid.loc[("Sat", 23), "booked_minutes"] == 30  # a8 23:30-00:30, no shift
     assert grid.loc[("Sat", 23), "scheduled_minutes"] == 0
+    assert grid.loc[("Sun", 0), "booked_minutes"] == 30  # a8's last half hour
 
 
 def test_weekly_utilisation_and_hands_on(engine, chain):

@@ -44,7 +44,9 @@ def test_owner_sees_every_action_worth_most_first(app_database):
     assert [s for s in shown if s in instructions] == instructions
     assert {"price_below_band", "license_risk"} <= {a.kind for a in expected}
     assert [b.proto.label for b in at.get("download_button")] == [
-        "Download all actions", "Download call list", "Download shift plan"]
+        "Download all actions", "Download call list", "Download shift plan",
+        "Download watch list"]
+    assert "Priced above the band: watch the volume" in [h.value for h in at.subheader]
     links = {(link.proto.label, link.proto.page) for link in at.get("page_link")}
     assert ("See the evidence on Pricing", "pricing") in links
     assert {page for _label, page in links} == {a.page for a in expected}

@@ -10,7 +10,7 @@ import streamlit as st
 from spaops.actions import UNITS, Action, call_list
 from spaops.export import safe_csv
 from ui.navigation import PAGES
-from ui.widgets import download_csv
+from ui.widgets import download_csv, table
 
 KIND_TITLES = {
     "price_below_band": "Price under the band",
@@ -118,7 +118,8 @@ def downloads(actions: list[Action], plan: pd.DataFrame) -> None:
     first, left, right = st.columns(3)
     with first:
         st.download_button("Download all actions", data=safe_csv(all_actions_frame(actions)),
-                           file_name="actions.csv", mime="text/csv", key="dl_actions")
+                           file_name="actions.csv", mime="text/csv", key="dl_actions",
+                           icon=":material/download:")
     with left:
         if calls.empty:
             st.caption("No drifting clients to call in this period.")
@@ -132,6 +133,22 @@ def downloads(actions: list[Action], plan: pd.DataFrame) -> None:
             # Raw column names: the shift import reads this file back as it is.
             st.download_button("Download shift plan", data=safe_csv(plan),
                                file_name="shift_plan.csv", mime="text/csv",
-                               key="dl_shift_plan",
+                               key="dl_shift_plan", icon=":material/download:",
                                help="The coming week's shifts with the trims and additions "
                                     "applied; import it on the Import page as shifts.")
+
+
+def watch_list(watch: pd.DataFrame) -> None:
+    """Services priced over their band: not a cut, a volume to keep an eye on."""
+    st.subheader("Priced above the band: watch the volume")
+    if watch.empty:
+        st.caption("No service was priced above its market band in the last 90 days.")
+        return
+    st.caption("A price over the band is a premium, not a mistake: keep it while the "
+               "volume holds. Compare the last 30 days with the month before; cut only if "
+               "it falls.")
+    table(watch, labels={"above_band": "Completed above the band (90 days)",
+                         "completed": "Completed (90 days)"}, key="watch_volume")
+    download_csv(watch, "watch_volume.csv", key="dl_watch", label="Download watch list",
+                 labels={"above_band": "Completed above the band (90 days)",
+                         "completed": "Completed (90 days)"})

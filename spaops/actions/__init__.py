@@ -10,21 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlmodel import Session
 
 from spaops.actions.base import UNITS, Action
 from spaops.actions.capacity import over_cap_actions
 from spaops.actions.clients import call_list, drifting_actions
 from spaops.actions.licenses import license_actions
-from spaops.actions.pricing import price_actions
+from spaops.actions.pricing import price_actions, watch_volume
 from spaops.actions.staffing import shift_plan, staffing_actions
 from spaops.clock import today as clock_today
 from spaops.settings import load_settings
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = ["UNITS", "Action", "actions_document", "build_actions", "call_list",
-           "shift_plan_for"]
+           "shift_plan_for", "watch_volume"]
 
 
 def build_actions(session: Session, start: date, end: date, *,

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Booking, Client, Location, Service, Therapist
 from spaops.actions.base import Action
-from spaops.analytics.kpis import in_scope
+from spaops.analytics.report import in_scope
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CALL_LIST_COLUMNS = ("Location", "Client reference")
 
@@ -50,17 +54,18 @@ def drifting_actions(session: Session, end: date, settings: dict, *,
                      .outerjoin(th, th.c.id == b.c.therapist_id))
         .where(*therapeutic, b.c.client_id.in_(overdue))
         .order_by(b.c.client_id, b.c.starts_at)).all()
-    overdue_rows: dict[int, list] = {}
-    for row in visits:
-        overdue_rows.setdefault(row.client_id, []).append(row)
     per_location: dict[str, list[dict]] = {}
-    for rows in sorted(overdue_rows.values(), key=lambda rows: rows[-1].external_ref):
-        visit = rows[-1]
-        usual = Counter(r.service for r in rows).most_common(1)[0][0]
-        per_location.setdefault(visit.location, []).append({
-            "client": visit.external_ref, "last_visit": visit.starts_at.date().isoformat(),
-            "last_therapist": visit.therapist, "usual_service": usual,
-            "days_overdue": (end - visit.starts_at.date()).days - cadence})
+    for _client, group in groupby(visits, key=itemgetter(0)):  # each client's visits in order
+        counts: dict[str, int] = {}
+        for visit in group:
+            counts[visit[5]] = counts.get(visit[5], 0) + 1
+        _id, ref, location, starts_at, therapist, _service = visit  # the last visit
+        last_day = starts_at.date()
+        per_location.setdefault(location, []).append({
+            "client": ref, "last_visit": last_day.isoformat(), "last_therapist": therapist,
+            # the service they had most often, the earliest first among equals
+            "usual_service": max(counts, key=counts.__getitem__),
+            "days_overdue": (end - last_day).days - cadence})
     actions = []
     for location, clients in sorted(per_location.items()):
         clients.sort(key=lambda x: (-x["days_overdue"], x["client"]))
@@ -83,6 +88,8 @@ def drifting_actions(session: Session, end: date, settings: dict, *,
 
 def call_list(actions: list[Action]) -> pd.DataFrame:
     """The call list of the drifting-client actions: location and client reference only."""
+    import pandas as pd
+
     rows = [(a.location, c["client"]) for a in actions if a.kind == "clients_drifting"
             for c in a.evidence["clients"]]
     return pd.DataFrame(rows, columns=list(CALL_LIST_COLUMNS))

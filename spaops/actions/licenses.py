@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from models import Booking, Credential, Location, Service, Therapist
 from spaops.actions.base import Action, dollars
-from spaops.analytics.kpis import in_scope
+from spaops.analytics.report import in_scope
 
 
 def _at_risk(session: Session, therapist_id: int, after: date,

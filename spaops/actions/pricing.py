@@ -1,4 +1,5 @@
-"""Prices under the market band: the menu price that reaches the floor, and its worth."""
+"""Prices against the market band: under it, the menu price that reaches the floor and its
+worth; over it, the volume to watch (never a cut)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import math
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from models import BookingDay, Location, MarketBand, Service
 from spaops.actions.base import Action, dollars
-from spaops.analytics.kpis import in_scope
+from spaops.analytics.bands import completed_massages
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 WINDOW_DAYS = 90
 
@@ -25,23 +29,14 @@ def new_price(band_low: float, duration_min: int, step: int) -> int:
 def price_actions(session: Session, end: date, settings: dict, *,
                   location_ids: Collection[int] | None = None) -> list[Action]:
     """One action per service and location with a completed booking below its band."""
-    r, s, loc, band = (BookingDay.__table__, Service.__table__, Location.__table__,
-                       MarketBand.__table__)
     start = end - timedelta(days=WINDOW_DAYS - 1)
     step = int(settings["action_price_round_dollars"])
+    m = completed_massages(start, end, location_ids)
     rows = session.execute(
-        select(loc.c.name.label("location"), s.c.name.label("service"), band.c.low,
-               band.c.high, r.c.duration_min, r.c.price_cents,
-               func.sum(r.c.bookings).label("n"))
-        .select_from(r.join(s, s.c.id == r.c.service_id)
-                     .join(loc, loc.c.id == r.c.location_id)
-                     .join(band, and_(band.c.tier == loc.c.tier,
-                                      band.c.category == s.c.category)))
-        .where(r.c.status == "completed", r.c.price_cents.isnot(None),
-               s.c.category.in_(("therapeutic", "relaxation")),
-               r.c.day >= start, r.c.day <= end, in_scope(r.c.location_id, location_ids))
-        .group_by(loc.c.name, s.c.name, band.c.low, band.c.high, r.c.duration_min,
-                  r.c.price_cents)).all()
+        select(m.c.location, m.c.service, m.c.low, m.c.high, m.c.duration_min,
+               m.c.price_cents, func.sum(m.c.n).label("n"))
+        .group_by(m.c.location, m.c.service, m.c.low, m.c.high, m.c.duration_min,
+                  m.c.price_cents)).all()
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for row in rows:
         groups[(row.location, row.service)].append(row)
@@ -77,3 +72,36 @@ def price_actions(session: Session, end: date, settings: dict, *,
             ],
             page="pricing"))
     return actions
+
+
+WATCH_COLUMNS = ["location", "service", "price_60", "band_high", "completed", "above_band",
+                 "last_30_days", "month_before"]
+
+
+def watch_volume(session: Session, end: date, *,
+                 location_ids: Collection[int] | None = None) -> pd.DataFrame:
+    """Services priced over their band in the 90 days ending `end`: their completed volume
+    in the last 30 days against the monthly average of the 60 days before, to watch."""
+    import pandas as pd
+
+    start = end - timedelta(days=WINDOW_DAYS - 1)
+    recent = end - timedelta(days=29)
+    m = completed_massages(start, end, location_ids)
+    above = m.c.price_cents * 60 > m.c.high * 100 * m.c.duration_min
+    stmt = (select(m.c.location, m.c.service, m.c.high.label("band_high"),
+                   (func.sum(m.c.price_cents * 60.0 / m.c.duration_min * m.c.n)
+                    / func.sum(m.c.n) / 100).label("price_60"),
+                   func.sum(m.c.n).label("completed"),
+                   func.sum(case((above, m.c.n), else_=0)).label("above_band"),
+                   func.sum(case((m.c.day >= recent, m.c.n), else_=0)).label("last_30_days"))
+            .group_by(m.c.location, m.c.service, m.c.high)
+            .having(func.sum(case((above, m.c.n), else_=0)) > 0)
+            .order_by(m.c.location, m.c.service))
+    frame = pd.DataFrame(session.execute(stmt).mappings().all(),
+                         columns=[c for c in WATCH_COLUMNS if c != "month_before"])
+    for column in ("completed", "above_band", "last_30_days"):
+        frame[column] = pd.to_numeric(frame[column]).astype(int)
+    frame["price_60"] = pd.to_numeric(frame["price_60"]).astype(float).round(2)
+    frame["band_high"] = pd.to_numeric(frame["band_high"]).astype(float)
+    frame["month_before"] = ((frame["completed"] - frame["last_30_days"]) / 2).round(1)
+    return frame[WATCH_COLUMNS]

@@ -13,20 +13,22 @@ import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from models import Booking, Location, Shift, Therapist
+from models import Location, Shift, Therapist
 from spaops.actions.base import Action
-from spaops.analytics.kpis import Period, in_scope
-from spaops.analytics.sqlfuncs import day_of, hour_of
-from spaops.analytics.utilisation import HOLDS_TIME, WEEKDAYS, weekday_hour_grid
+from spaops.analytics.hours import WEEKDAYS, booked_by_hour, scheduled_by_hour
+from spaops.analytics.report import Period, in_scope
 
 WEEKS = 8
 WEEKS_PER_MONTH = 52 / 12
 PLAN_COLUMNS = ("therapist", "location", "date", "start", "end")
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -52,21 +54,18 @@ def coming_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def _peak_week_minutes(session: Session, location_id: int,
-                       window: Period) -> dict[tuple[int, int], float]:
-    """Booked minutes of the busiest date per weekday x hour (each week has one such date)."""
-    b = Booking.__table__
-    begin, end = window.bounds()
-    day, hour = day_of(b.c.starts_at), hour_of(b.c.starts_at)
+def _booked(session: Session, location_id: int, window: Period
+            ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
+    """Booked minutes per weekday x hour over the window, and those of its busiest date
+    (each week has one such date), from one reading of the bookings."""
+    total: dict[tuple[int, int], float] = {}
     peaks: dict[tuple[int, int], float] = {}
-    for when, at, minutes in session.execute(
-            select(day, hour, func.sum(b.c.duration_min))
-            .where(b.c.location_id == location_id, b.c.therapist_id.isnot(None),
-                   b.c.status.in_(HOLDS_TIME), b.c.starts_at >= begin, b.c.starts_at < end)
-            .group_by(day, hour)):
-        key = (pd.Timestamp(when).weekday(), int(at))
-        peaks[key] = max(peaks.get(key, 0.0), float(minutes))
-    return peaks
+    for (day, hour), minutes in booked_by_hour(session, window, location_ids=[location_id],
+                                               by_date=True).items():
+        key = (day.weekday(), hour)
+        total[key] = total.get(key, 0.0) + minutes
+        peaks[key] = max(peaks.get(key, 0.0), minutes)
+    return total, peaks
 
 
 def _changes(session: Session, location: Location, window: Period,
@@ -74,30 +73,29 @@ def _changes(session: Session, location: Location, window: Period,
     low, high = float(settings["utilisation_target_low"]), float(
         settings["utilisation_target_high"])
     burnout = float(settings["utilisation_burnout"])
-    grid = weekday_hour_grid(session, window, location_ids=[location.id])
+    booked_cells, peaks = _booked(session, location.id, window)
+    scheduled = scheduled_by_hour(session, window, location_ids=[location.id])
     open_hours = range(location.opens_at.hour,
                        location.closes_at.hour + (1 if location.closes_at.minute else 0))
-    grid = grid[(grid["scheduled_minutes"] > 0) & grid["hour"].isin(open_hours)]
-    quiet = grid[grid["utilisation"] < low]
-    peaks: dict[tuple[int, int], float] = {}
-    if not quiet.empty:  # the busiest single week's demand in each hour
-        peaks = _peak_week_minutes(session, location.id, window)
     changes = []
-    for row in grid.itertuples():
-        now = row.scheduled_minutes / WEEKS / 60  # therapist-hours a week
-        booked = row.booked_minutes / WEEKS  # minutes a week
+    for (weekday, hour), scheduled_minutes in sorted(scheduled.items()):
+        if scheduled_minutes <= 0 or hour not in open_hours:
+            continue
+        booked_minutes = booked_cells.get((weekday, hour), 0.0)
+        utilisation = round(booked_minutes / scheduled_minutes, 4)
+        now = scheduled_minutes / WEEKS / 60  # therapist-hours a week
+        booked = booked_minutes / WEEKS  # minutes a week
         by_band = math.ceil(round(booked / 60 / high, 6))
-        if row.utilisation < low:
-            keep = max(by_band, math.ceil(round(peaks.get((row.weekday, row.hour), 0) / 60, 6)))
-            hours = -math.floor(round(now - keep, 6))
-        elif row.utilisation > burnout:
+        if utilisation < low:
+            keep = max(by_band, math.ceil(round(peaks.get((weekday, hour), 0) / 60, 6)))
+            hours = min(0, -math.floor(round(now - keep, 6)))  # a quiet hour is never added to
+        elif utilisation > burnout:
             hours = math.ceil(round(by_band - now, 6))
         else:
             continue
         if hours:
             after = now + hours
-            changes.append(Change(int(row.weekday), int(row.hour), hours,
-                                  float(row.utilisation),
+            changes.append(Change(weekday, hour, hours, utilisation,
                                   round(booked / (after * 60), 4) if after > 0 else None,
                                   round(now, 2)))
     return changes
@@ -125,8 +123,8 @@ def _action(location: Location, changes: list[Change], window: Period, trim: boo
                   "weeks": WEEKS, "hours_per_week": hours, "plan_week": monday.isoformat(),
                   "hours": [c.document() for c in changes]},
         assumptions=[
-            f"demand holds at the last {WEEKS} weeks' booked minutes, counted at each "
-            "booking's start hour",
+            f"demand holds at the last {WEEKS} weeks' booked minutes, each counted in the "
+            "hours it covers",
             f"target band {float(settings['utilisation_target_low']):.0%}-"
             f"{float(settings['utilisation_target_high']):.0%}, burnout over "
             f"{float(settings['utilisation_burnout']):.0%} (settings: utilisation_target_low,"
@@ -172,6 +170,7 @@ def _edge_moves(spans: list[list], change: Change, opens: time, closes: time) ->
 def shift_plan(session: Session, end: date, *, location_ids: Collection[int] | None = None,
                today: date, settings: dict) -> pd.DataFrame:
     """The coming week's shifts with the staffing actions applied, as a shift file."""
+    import pandas as pd
     window = Period(end - timedelta(days=7 * WEEKS - 1), end)
     monday = coming_monday(today)
     last_week = end - timedelta(days=6)

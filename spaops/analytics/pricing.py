@@ -8,8 +8,9 @@ import pandas as pd
 from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
-from models import TIERS, BookingDay, Location, MarketBand, Service
-from spaops.analytics.kpis import Period, in_scope
+from models import TIERS, MarketBand
+from spaops.analytics.bands import completed_massages
+from spaops.analytics.kpis import Period
 from spaops.auth import NotAllowed, Viewer
 from spaops.revision import bump_data_revision
 
@@ -17,33 +18,22 @@ from spaops.revision import bump_data_revision
 def price_bands(session: Session, period: Period, *,
                 location_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Per location and massage service: price per 60 min, band, counts and the gap."""
-    r, s, loc, band = (BookingDay.__table__, Service.__table__, Location.__table__,
-                       MarketBand.__table__)
-    n = r.c.bookings  # the daily rollup: each row stands for n alike bookings
-    below = r.c.price_cents * 60 < band.c.low * 100 * r.c.duration_min
-    above = r.c.price_cents * 60 > band.c.high * 100 * r.c.duration_min
+    m = completed_massages(period.start, period.end, location_ids)
+    n = m.c.n  # the daily rollup: each row stands for n alike bookings
+    below = m.c.price_cents * 60 < m.c.low * 100 * m.c.duration_min
+    above = m.c.price_cents * 60 > m.c.high * 100 * m.c.duration_min
+    keys = (m.c.location, m.c.tier, m.c.service, m.c.category, m.c.low, m.c.high, m.c.source)
     stmt = (
-        select(loc.c.name.label("location"), loc.c.tier, s.c.name.label("service"),
-               s.c.category, band.c.low, band.c.high, band.c.source,
-               func.sum(n).label("completed"),
-               (func.sum(r.c.price_cents * 60.0 / r.c.duration_min * n) / func.sum(n) / 100)
+        select(*keys, func.sum(n).label("completed"),
+               (func.sum(m.c.price_cents * 60.0 / m.c.duration_min * n) / func.sum(n) / 100)
                .label("price_60"),
                func.sum(case((below, n), else_=0)).label("below_band"),
                func.sum(case((and_(~below, ~above), n), else_=0)).label("within_band"),
                func.sum(case((above, n), else_=0)).label("above_band"),
-               func.sum(case((below, (band.c.low * 100.0 * r.c.duration_min / 60.0
-                                      - r.c.price_cents) * n), else_=0)).label("gap_cents"))
-        .select_from(r.join(s, s.c.id == r.c.service_id)
-                     .join(loc, loc.c.id == r.c.location_id)
-                     .join(band, and_(band.c.tier == loc.c.tier,
-                                      band.c.category == s.c.category)))
-        .where(r.c.status == "completed", r.c.price_cents.isnot(None),
-               s.c.category.in_(("therapeutic", "relaxation")),
-               r.c.day >= period.start, r.c.day <= period.end,
-               in_scope(r.c.location_id, location_ids))
-        .group_by(loc.c.name, loc.c.tier, s.c.name, s.c.category, band.c.low, band.c.high,
-                  band.c.source)
-        .order_by(loc.c.name, s.c.name))
+               func.sum(case((below, (m.c.low * 100.0 * m.c.duration_min / 60.0
+                                      - m.c.price_cents) * n), else_=0)).label("gap_cents"))
+        .group_by(*keys)
+        .order_by(m.c.location, m.c.service))
     frame = pd.DataFrame(session.execute(stmt).mappings().all(),
                          columns=["location", "tier", "service", "category", "low", "high",
                                   "source", "completed", "price_60", "below_band",

@@ -108,6 +108,26 @@ def _hour_default(element: hour_of, compiler: Any, **kw: Any) -> str:
     return f"CAST(EXTRACT(HOUR FROM {ts}) AS INTEGER)"
 
 
+class minute_of(FunctionElement[int]):  # noqa: N801
+    """Minute of the hour of a timestamp or time, 0..59."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "minute_of"
+
+
+@compiles(minute_of, "sqlite")
+def _minute_sqlite(element: minute_of, compiler: Any, **kw: Any) -> str:
+    (ts,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(strftime('%M', {ts}) AS INTEGER)"
+
+
+@compiles(minute_of)
+def _minute_default(element: minute_of, compiler: Any, **kw: Any) -> str:
+    (ts,) = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(EXTRACT(MINUTE FROM {ts}) AS INTEGER)"
+
+
 def as_float(expr: ColumnElement[Any]) -> ColumnElement[float]:
     """Cast an expression to a float, so integer division cannot truncate."""
     from sqlalchemy import cast

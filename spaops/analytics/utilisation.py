@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Booking, BookingDay, Location, Shift, Therapist
+from spaops.analytics.hours import HOLDS_TIME, WEEKDAYS, booked_by_hour, scheduled_by_hour
 from spaops.analytics.kpis import Period, in_scope, kpi_sums
-from spaops.analytics.sqlfuncs import day_of, hour_of, minutes_between, week_start, weekday_of
-
-HOLDS_TIME = ("booked", "completed", "no_show")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+from spaops.analytics.sqlfuncs import (
+    day_of,
+    minutes_between,
+    week_start,
+)
 
 
 def band_status(utilisation: float | None, low: float, high: float, burnout: float) -> str:
@@ -132,40 +134,14 @@ def weekly_utilisation(session: Session, period: Period, *,
 
 def weekday_hour_grid(session: Session, period: Period, *,
                       location_ids: Collection[int] | None = None) -> pd.DataFrame:
-    """Booked vs scheduled minutes by weekday and hour (a booking counts at its start hour)."""
-    b, sh = Booking.__table__, Shift.__table__
-    begin, end = period.bounds()
-    weekday, hour = weekday_of(b.c.starts_at).label("weekday"), hour_of(b.c.starts_at)
-    booked = pd.DataFrame(session.execute(
-        select(weekday, hour.label("hour"), func.sum(b.c.duration_min).label("booked_minutes"))
-        .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
-               b.c.starts_at >= begin, b.c.starts_at < end,
-               in_scope(b.c.location_id, location_ids))
-        .group_by(weekday, hour)).mappings().all(),
-        columns=["weekday", "hour", "booked_minutes"])
-    shift_weekday = weekday_of(sh.c.shift_date).label("weekday")
-    shapes = session.execute(
-        select(shift_weekday, sh.c.start_time, sh.c.end_time, func.count().label("n"))
-        .where(sh.c.shift_date >= period.start, sh.c.shift_date <= period.end,
-               in_scope(sh.c.location_id, location_ids))
-        .group_by(shift_weekday, sh.c.start_time, sh.c.end_time)).all()
-    scheduled: dict[tuple[int, int], float] = {}
-    for wd, start, finish, n in shapes:
-        cursor = datetime.combine(datetime(2000, 1, 3).date(), start)
-        stop = datetime.combine(cursor.date(), finish)
-        while cursor < stop:
-            next_hour = (cursor + timedelta(hours=1)).replace(minute=0, second=0)
-            minutes = (min(next_hour, stop) - cursor).total_seconds() / 60
-            scheduled[(int(wd), cursor.hour)] = scheduled.get((int(wd), cursor.hour), 0) \
-                + minutes * n
-            cursor = next_hour
+    """Booked vs scheduled minutes by weekday and hour, each counted in the hours it covers."""
+    booked = booked_by_hour(session, period, location_ids=location_ids)
+    scheduled = scheduled_by_hour(session, period, location_ids=location_ids)
     grid = pd.DataFrame([(wd, h) for wd in range(7) for h in range(24)],
                         columns=["weekday", "hour"])
-    grid = grid.merge(booked.astype({"weekday": int, "hour": int}), how="left",
-                      on=["weekday", "hour"])
-    grid["booked_minutes"] = pd.to_numeric(grid["booked_minutes"]).fillna(0)
-    grid["scheduled_minutes"] = [scheduled.get((wd, h), 0.0)
-                                 for wd, h in zip(grid["weekday"], grid["hour"], strict=True)]
+    cells = list(zip(grid["weekday"], grid["hour"], strict=True))
+    grid["booked_minutes"] = [booked.get(cell, 0.0) for cell in cells]
+    grid["scheduled_minutes"] = [scheduled.get(cell, 0.0) for cell in cells]
     grid["utilisation"] = (grid["booked_minutes"] / grid["scheduled_minutes"]
                            .where(grid["scheduled_minutes"] > 0)).round(4)
     grid["day"] = grid["weekday"].map(dict(enumerate(WEEKDAYS)))

@@ -62,6 +62,10 @@ def build_actions_chain(engine: Engine) -> dict[str, int]:
             ("p3", cedar, ann, swedish, "C5", "2026-11-05", "10:00", 100, "completed"),
             ("p4", cedar, ann, swedish, "C5", "2026-11-10", "10:00", 120, "completed"),
             ("p5", dune, cy, swedish, "C5", "2026-11-10", "10:00", 80, "completed"),
+            # Over the rural therapeutic band ($110 top): Deep Tissue 60 at Dune, to watch.
+            ("w1", dune, cy, deep, None, "2026-09-01", "10:00", 120, "completed"),
+            ("w2", dune, cy, deep, None, "2026-10-01", "10:00", 120, "completed"),
+            ("w3", dune, cy, deep, None, "2026-11-20", "10:00", 100, "completed"),
             # Therapeutic clients (Deep Tissue at $130 sits inside Cedar's band).
             ("c1a", cedar, ann, deep, "C1", "2026-10-01", "10:00", 130, "completed"),
             ("c1b", cedar, ben, deep, "C1", "2026-10-20", "10:00", 130, "completed"),

@@ -1,0 +1,32 @@
+"""Actions in Chromium: the owner sees the demo's stories as actions and follows one to the
+page that shows its evidence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.utils.browser import open_page, sign_in
+
+pytestmark = pytest.mark.browser
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+
+
+def test_owner_follows_an_action_to_its_evidence(page, live_app):
+    sign_in(page, live_app["url"], "owner")
+    open_page(page, "Actions")
+    price = page.get_by_text(re.compile(r"^Raise .* at Maple Grove Spa to \$\d+")).first
+    expect(price).to_be_visible(timeout=30_000)
+    for story in (re.compile(r"Trim \d.* from Pinecrest Retreat"),
+                  re.compile(r"Add \d.* to Midtown Recovery Clinic"),
+                  "Priced above the band: watch the volume"):
+        expect(page.get_by_text(story).first).to_be_visible(timeout=15_000)
+    page.screenshot(path=str(live_app["log"].parent / "actions.png"), full_page=True)
+
+    page.get_by_role("link", name="See the evidence on Pricing").first.click()
+    expect(page.locator("h1").first).to_have_text("Pricing", timeout=30_000)
+    expect(page).to_have_url(re.compile(r"/pricing"))
+    page.wait_for_selector(CHART, timeout=30_000)
+    expect(page.get_by_text("Maple Grove Spa").first).to_be_visible()
