@@ -10,15 +10,13 @@ from ui.auth import require_page
 from ui.data import fresh, session_scope
 from ui.settings_sections import chain_targets, demo_removal, users_section
 from ui.setup import forget_location_fields, location_fields
+from ui.widgets import saved_then_rerun, show_saved
 
 viewer = require_page("settings")
 st.title("Settings")
 
-FLASH = "settings_flash"
-flash = st.session_state.pop(FLASH, None)
-if flash:
-    st.success(flash)
-demo_removal(viewer, FLASH)
+show_saved()
+demo_removal(viewer)
 
 
 def _refused(exc: Exception) -> None:
@@ -51,9 +49,8 @@ else:
             except (LocationRefused, NotAllowed) as exc:
                 _refused(exc)
             else:
-                st.session_state[FLASH] = f"Saved {saved.name}."
                 st.session_state["settings_pick"] = saved.id
-                st.rerun()
+                saved_then_rerun(f"Saved {saved.name}.")
 
 with st.expander("Add a location", expanded=not locations, icon=":material/add_location:"):
     with st.form("add_location_form"):
@@ -65,10 +62,9 @@ with st.expander("Add a location", expanded=not locations, icon=":material/add_l
             except (LocationRefused, NotAllowed) as exc:
                 _refused(exc)
             else:
-                st.session_state[FLASH] = f"Added {added.name}."
                 st.session_state["settings_pick"] = added.id
                 st.session_state["settings_added"] = True
-                st.rerun()
+                saved_then_rerun(f"Added {added.name}.")
 
 chain_targets(viewer)
-users_section(viewer, [loc.name for loc in locations], FLASH)
+users_section(viewer, [loc.name for loc in locations])

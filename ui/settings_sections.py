@@ -31,10 +31,10 @@ from spaops.onboarding import (
 )
 from spaops.settings import load_settings
 from ui.data import fresh, load, session_scope
-from ui.widgets import table
+from ui.widgets import saved_then_rerun, table
 
 
-def demo_removal(viewer: Viewer, flash_key: str) -> None:
+def demo_removal(viewer: Viewer) -> None:
     """The "Remove the demo data" box (only while the demo is in the database)."""
     if not fresh(is_demo_database):
         return
@@ -70,11 +70,9 @@ def demo_removal(viewer: Viewer, flash_key: str) -> None:
                         note = (" Your password is still the demo one: set a new one under "
                                 "Users (Reset password)." if viewer.username in DEMO_USERS
                                 else "")
-                        st.session_state[flash_key] = (
-                            f"Demo data removed: {removal.summary()}.{note}")
                         for key in ("settings_location", "f_locations", "_f_locations"):
                             st.session_state.pop(key, None)
-                        st.rerun()
+                        saved_then_rerun(f"Demo data removed: {removal.summary()}.{note}")
 
 
 def chain_targets(viewer: Viewer) -> None:
@@ -117,7 +115,7 @@ def chain_targets(viewer: Viewer) -> None:
                 st.success("Targets saved.")
 
 
-def users_section(viewer: Viewer, location_names: list[str], flash_key: str) -> None:
+def users_section(viewer: Viewer, location_names: list[str]) -> None:
     """The users table and the form that adds, changes, resets or disables one."""
     st.subheader("Users")
     users = fresh(lambda s: list_users(s, actor=viewer))
@@ -147,5 +145,4 @@ def users_section(viewer: Viewer, location_names: list[str], flash_key: str) -> 
             except (ValueError, NotAllowed) as exc:
                 st.error(f"Not done: {exc}")
             else:
-                st.session_state[flash_key] = f"{action}: {username.strip()} done."  # shown after
-                st.rerun()
+                saved_then_rerun(f"{action}: {username.strip()} done.")

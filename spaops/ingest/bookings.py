@@ -22,6 +22,7 @@ from spaops.ingest.bulk import paused_gc
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
 from spaops.ingest.reading import (
     Decoded,
+    ExportPreview,
     Record,
     decode_export,
     decode_file,
@@ -46,28 +47,15 @@ TEXT_FIELDS = ("booking_ref", "location", "therapist", "service", "client", "pre
 
 
 @dataclass
-class BookingsPreview:
+class BookingsPreview(ExportPreview):
     """What reading a booking export found, before anything is written."""
 
-    file_name: str
-    sha256: str
-    encoding: str
-    delimiter: str
-    header: list[str]
-    mapping: dict[str, str]
-    ignored_columns: list[str]
-    day_first: bool
-    day_first_detected: bool
-    status_inferred: bool
-    default_location: str | None
-    rows: pd.DataFrame  # one row per data record; `reason` is set on rejected ones
+    day_first: bool = False
+    day_first_detected: bool = False
+    status_inferred: bool = False
+    default_location: str | None = None
     notes: list[str] = field(default_factory=list)
     file_format: str = "csv"  # or "xlsx"
-
-    @property
-    def total_rows(self) -> int:
-        """Non-blank data rows in the file."""
-        return len(self.rows)
 
 
 def text_array(values: Sequence[str | None]) -> pd.arrays.ArrowStringArray:

@@ -1,16 +1,42 @@
-"""The history of imports, as each person may see it."""
+"""The history of imports: each batch recorded with its counts and rejected rows, and read
+back as each person may see it."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlmodel import Session
 
 from models import ImportBatch, ImportRejection, Location
 from spaops import clock
+
+COUNTS = ("rows", "inserted", "updated", "unchanged", "duplicates", "rejected")
+NEW_NAMES = ("new_locations", "new_therapists", "new_services")
+
+
+def record_batch(session: Session, *, kind: str, file_name: str, sha256: str, username: str,
+                 document: dict[str, Any], written_location_ids: Collection[int],
+                 rejections: Iterable[tuple[int, str, str, str]]) -> int:
+    """Record an import: its counts document (DESIGN.md), the one location it wrote to (if
+    only one) and its rejected rows as (row, reference, reason, raw line); its id."""
+    touched = set(written_location_ids)
+    batch = ImportBatch(kind=kind, file_name=file_name[:255], sha256=sha256,
+                        username=username, imported_at=clock.now(),
+                        location_id=touched.pop() if len(touched) == 1 else None,
+                        **{k: document[k] for k in COUNTS},
+                        new_names=json.dumps({k: document[k] for k in NEW_NAMES}))
+    session.add(batch)
+    session.flush()
+    assert batch.id is not None
+    rows = [{"batch_id": batch.id, "row": int(row), "booking_ref": ref[:200],
+             "reason": reason[:500], "raw_line": raw} for row, ref, reason, raw in rejections]
+    if rows:
+        session.execute(insert(ImportRejection.__table__), rows)
+    return batch.id
 
 
 def import_history(session: Session, *, location_ids: Collection[int] | None = None,

@@ -10,9 +10,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TextIO
 
 from spaops.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DELIMITERS = (",", ";", "\t")
 ZIP_MAGIC = b"PK\x03\x04"  # XLSX is a zip archive
@@ -51,6 +54,26 @@ def sniff_delimiter(text: str) -> str:
             best, best_score = delimiter, score
     return best
 
+
+
+@dataclass
+class ExportPreview:
+    """What reading an export found, before anything is written (the part every kind of
+    file shares)."""
+
+    file_name: str
+    sha256: str
+    encoding: str
+    delimiter: str
+    header: list[str]
+    mapping: dict[str, str]
+    ignored_columns: list[str]
+    rows: pd.DataFrame  # one row per data record; `reason` is set on rejected ones
+
+    @property
+    def total_rows(self) -> int:
+        """Non-blank data rows in the file."""
+        return len(self.rows)
 
 
 @dataclass(frozen=True)

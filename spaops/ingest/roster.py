@@ -7,7 +7,6 @@ transaction, so a preview's counts are exactly what the import then does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -18,13 +17,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from models import CREDENTIAL_KINDS, Credential, ImportBatch, ImportRejection, Location, Shift
+from models import CREDENTIAL_KINDS, Credential, Location, Shift
 from models import Therapist as TherapistRow
-from spaops import clock
 from spaops.db import session_scope
 from spaops.errors import UsageError
+from spaops.ingest.history import record_batch
 from spaops.ingest.mapping import map_headers
-from spaops.ingest.reading import decode_export, raw_line, read_records
+from spaops.ingest.reading import ExportPreview, decode_export, raw_line, read_records
 from spaops.ingest.values import (
     build_dates,
     clean,
@@ -64,23 +63,11 @@ WRITTEN = ("inserted", "updated")
 
 
 @dataclass
-class RosterPreview:
-    """What reading a roster or shift file found, before anything is written."""
+class RosterPreview(ExportPreview):
+    """What reading a roster or shift file found, before anything is written; its rows
+    hold the file's text per field, parsed values, `ref`, `reason` and `raw`."""
 
-    kind: str  # "therapists" or "shifts"
-    file_name: str
-    sha256: str
-    encoding: str
-    delimiter: str
-    header: list[str]
-    mapping: dict[str, str]
-    ignored_columns: list[str]
-    rows: pd.DataFrame  # the file's text per field, parsed values, `ref`, `reason`, `raw`
-
-    @property
-    def total_rows(self) -> int:
-        """Non-blank data rows in the file."""
-        return len(self.rows)
+    kind: str = "therapists"  # or "shifts"
 
 
 @dataclass
@@ -451,22 +438,11 @@ def _write_shifts(session: Session, plan: RosterPlan, locations: dict[str, int])
 def _batch(session: Session, preview: RosterPreview, plan: RosterPlan, username: str,
            document: dict[str, Any], locations: dict[str, int]) -> int:
     """Record the import batch and its rejected rows; return the batch id."""
-    touched = {locations[k] for k in plan.rows.loc[plan.written(), "location_key"]}
-    batch = ImportBatch(
-        kind=preview.kind, file_name=preview.file_name[:255], sha256=preview.sha256,
-        username=username, imported_at=clock.now(),
-        location_id=touched.pop() if len(touched) == 1 else None,
-        **{k: document[k] for k in ("rows", "inserted", "updated", "unchanged",
-                                    "duplicates", "rejected")},
-        new_names=json.dumps({k: document[k] for k in
-                              ("new_locations", "new_therapists", "new_services")}))
-    session.add(batch)
-    session.flush()
     rejected = plan.rows[plan.rows["outcome"] == "rejected"]
-    if len(rejected):
-        session.execute(insert(ImportRejection.__table__), [
-            {"batch_id": batch.id, "row": int(r["row"]), "booking_ref": str(r["ref"])[:200],
-             "reason": str(r["reason"])[:500], "raw_line": r["raw"]}
-            for _, r in rejected.iterrows()])
-    assert batch.id is not None
-    return batch.id
+    return record_batch(
+        session, kind=preview.kind, file_name=preview.file_name, sha256=preview.sha256,
+        username=username, document=document,
+        written_location_ids=[locations[k] for k in
+                              plan.rows.loc[plan.written(), "location_key"]],
+        rejections=[(r["row"], str(r["ref"]), str(r["reason"]), r["raw"])
+                    for _, r in rejected.iterrows()])

@@ -10,18 +10,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Text, any_, bindparam, func, insert, select, update
+from sqlalchemy import Text, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
-from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
-from spaops import clock
+from models import Booking, Client, Location, Service, Therapist
 from spaops.db import bulk_insert, insert_tuples, session_scope
 from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
 from spaops.ingest.bulk import paused_gc
+from spaops.ingest.history import record_batch
 from spaops.ingest.values import categories_of
 from spaops.names import name_key
 from spaops.revision import bump_data_revision
@@ -347,33 +347,22 @@ def import_bookings(
         clients = _client_ids(session, rows.loc[written, [
             "client", "location_id", "pressure", "focus_areas", "contraindications",
             "gender_preference"]])
-        written_locations = rows.loc[written, "location_id"].dropna().unique()
-        batch = ImportBatch(
-            kind="bookings", file_name=preview.file_name[:255], sha256=preview.sha256,
-            username=username, imported_at=clock.now(),
-            location_id=int(written_locations[0]) if len(written_locations) == 1 else None,
-            rows=document["rows"], inserted=document["inserted"],
-            updated=document["updated"], unchanged=document["unchanged"],
-            duplicates=document["duplicates"], rejected=document["rejected"],
-            new_names=json.dumps({k: document[k] for k in
-                                  ("new_locations", "new_therapists", "new_services")}))
-        session.add(batch)
-        session.flush()
-        say(0.5, "writing bookings")
-        _write_bookings(session, plan, clients, batch.id)
-        say(0.85, "updating the daily figures")
-        refresh_booking_days(session.connection(), _days_touched(plan, locations))
-        say(0.9, "recording rejected rows")
         rejected = rows[rows["outcome"] == "rejected"]
-        if len(rejected):
-            session.execute(insert(ImportRejection.__table__), [
-                {"batch_id": batch.id, "row": int(r.row),
-                 "booking_ref": "" if pd.isna(r.booking_ref) else str(r.booking_ref)[:200],
-                 "reason": str(r.reason)[:500], "raw_line": "" if pd.isna(r.raw) else str(r.raw)}
-                for r in rejected.itertuples()])
+        batch_id = record_batch(
+            session, kind="bookings", file_name=preview.file_name, sha256=preview.sha256,
+            username=username, document=document,
+            written_location_ids=[int(i) for i in
+                                  rows.loc[written, "location_id"].dropna().unique()],
+            rejections=[(r.row, "" if pd.isna(r.booking_ref) else str(r.booking_ref),
+                         str(r.reason), "" if pd.isna(r.raw) else str(r.raw))
+                        for r in rejected.itertuples()])
+        say(0.5, "writing bookings")
+        _write_bookings(session, plan, clients, batch_id)
+        say(0.9, "updating the daily figures")
+        refresh_booking_days(session.connection(), _days_touched(plan, locations))
         bump_data_revision(session)
         say(1.0, "done")
-        return {"batch_id": batch.id, **document}
+        return {"batch_id": batch_id, **document}
 
 
 def _days_touched(plan: ImportPlan, locations: dict) -> dict[int, tuple[date, date]]:
