@@ -3,17 +3,17 @@
 
 import streamlit as st
 
-from models import CREDENTIAL_KINDS
 from spaops import clock
 from spaops.analytics.kpis import locations_in_scope
 from spaops.analytics.utilisation import hands_on_per_day, therapist_utilisation
 from spaops.figures.therapists import hands_on_figure
-from spaops.roster import RosterError, TherapistForm, credentials_of, roster, save_therapist
+from spaops.roster import roster
 from spaops.settings import load_settings
 from ui.auth import require_page
-from ui.data import fresh, load, session_scope
+from ui.data import load
 from ui.filters import sidebar_filters
-from ui.widgets import download_csv, empty_state, saved_then_rerun, show_saved, table
+from ui.therapist_form import therapist_form
+from ui.widgets import download_csv, empty_state, show_saved, table
 
 viewer = require_page("therapists")
 filters = sidebar_filters(viewer)
@@ -51,48 +51,8 @@ else:
     over = daily[daily["minutes"] > cap]
     if len(over):
         st.warning(f"{len(over)} therapist-days went over the daily cap of {cap} minutes.")
+    else:
+        st.caption(f"No therapist-day went over the daily cap of {cap} minutes.")
 
 st.subheader("Add or edit a therapist")
-homes = load(locations_in_scope, location_ids=viewer.location_ids)
-choices = {"(new therapist)": None} | dict(zip(people["name"], people["id"], strict=True))
-picked = st.selectbox("Therapist", list(choices), key="therapist_pick")
-current = people[people["id"] == choices[picked]].iloc[0] if choices[picked] else None
-held = fresh(lambda s: credentials_of(s, int(current["id"]))) if current is not None else {}
-with st.form("therapist_form"):
-    name = st.text_input("Name", value="" if current is None else current["name"],
-                         key="tf_name")
-    home_names = homes["location"].tolist()
-    home = st.selectbox("Home location", home_names, key="tf_home",
-                        index=home_names.index(current["home_location"])
-                        if current is not None and current["home_location"] in home_names
-                        else 0)
-    left, mid, right = st.columns(3)
-    number = left.text_input("LMT license number", key="tf_license",
-                             value="" if current is None else current["license_number"] or "")
-    state = mid.text_input("License state", key="tf_state", max_chars=2,
-                           value="" if current is None else current["license_state"] or "")
-    expires = right.date_input("License expires", key="tf_expires", format="YYYY-MM-DD",
-                               value=None if current is None else current["license_expires"])
-    gender = st.selectbox("Gender", ["", "female", "male", "nonbinary"], key="tf_gender",
-                          index=0 if current is None or not current["gender"]
-                          else ["", "female", "male", "nonbinary"].index(current["gender"]))
-    kinds = st.multiselect("Specialty credentials", CREDENTIAL_KINDS, key="tf_credentials",
-                           default=sorted(held))
-    active = st.checkbox("Active", value=True if current is None else bool(current["active"]),
-                         key="tf_active")
-    submitted = st.form_submit_button("Save therapist", type="primary")
-if submitted:
-    form = TherapistForm(
-        name=name, home_location_id=int(homes.loc[homes["location"] == home,
-                                                  "location_id"].iloc[0]),
-        license_number=number, license_state=state, license_expires=expires,
-        gender=gender or None, active=active,
-        credentials={k: held.get(k) for k in kinds},
-        therapist_id=None if current is None else int(current["id"]))
-    try:
-        with session_scope(write=True) as session:
-            saved = save_therapist(session, form, viewer=viewer)
-    except RosterError as exc:
-        st.error(str(exc))
-    else:
-        saved_then_rerun(f"Saved {saved.name}.")
+therapist_form(viewer, people, load(locations_in_scope, location_ids=viewer.location_ids))

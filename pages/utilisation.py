@@ -13,6 +13,7 @@ from spaops.analytics.utilisation import (
 from spaops.figures.utilisation import (
     room_figure,
     utilisation_bars,
+    utilisation_histogram,
     weekday_hour_heatmap,
     weekly_utilisation_figure,
 )
@@ -21,6 +22,8 @@ from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
 from ui.widgets import download_csv, empty_state, percent, table
+
+BARS_UP_TO = 40  # therapists drawn one bar each; a larger roster is drawn as a spread
 
 viewer = require_page("utilisation")
 filters = sidebar_filters(viewer)
@@ -50,9 +53,15 @@ therapists = load(therapist_utilisation, period, location_ids=scope)
 therapists = therapists[therapists["scheduled_minutes"] > 0]
 therapists["status"] = [band_status(u, low, high, burnout) for u in therapists["utilisation"]]
 st.subheader("Therapists")
-st.plotly_chart(utilisation_bars(therapists, "therapist", low, high, burnout,
-                                 "Therapists against the target band"),
-                width="stretch", key="util_therapists")
+if len(therapists) > BARS_UP_TO and not st.toggle(
+        f"Show a bar for each of the {len(therapists)} therapists", key="util_every_bar"):
+    st.plotly_chart(utilisation_histogram(therapists, low, high, burnout,
+                                          "How many therapists sit where"),
+                    width="stretch", key="util_therapists_spread")
+else:
+    st.plotly_chart(utilisation_bars(therapists, "therapist", low, high, burnout,
+                                     "Therapists against the target band"),
+                    width="stretch", key="util_therapists")
 table(therapists, labels={"status": "Against the band"})
 download_csv(therapists, "therapist_utilisation.csv", key="dl_util_therapists")
 

@@ -117,6 +117,36 @@ def test_heatmap_and_hands_on_figures():
     assert hands.layout.yaxis.title.text == "Hands-on minutes"
 
 
+def test_a_large_roster_is_drawn_as_a_spread_not_a_trace_per_therapist():
+    from spaops.figures.palette import WARNING
+    from spaops.figures.therapists import hands_on_figure
+    from spaops.figures.utilisation import utilisation_histogram
+
+    # 700 therapists over 3 days; two of them over the 360-minute cap.
+    days = pd.to_datetime(["2026-11-02", "2026-11-03", "2026-11-04"])
+    daily = pd.DataFrame([(f"T{i}", day, 200 + i % 100) for i in range(700) for day in days],
+                         columns=["therapist", "day", "minutes"])
+    daily.loc[[5, 11], "minutes"] = [400, 380]
+    hands = hands_on_figure(daily, 360)
+    assert [t.type for t in hands.data] == ["box", "scatter"]  # two traces, not 700
+    assert hands.data[0].boxpoints is False  # 2,100 therapist-days: the boxes alone
+    over = hands.data[1]
+    assert list(over.y) == [400, 380] and list(over.text) == [daily.at[5, "therapist"],
+                                                               daily.at[11, "therapist"]]
+    assert over.marker.color == WARNING
+    small = hands_on_figure(daily.head(30), 360)
+    assert small.data[0].boxpoints == "all"  # few enough to show each one
+
+    people = pd.DataFrame({"therapist": [f"T{i}" for i in range(700)],
+                           "utilisation": [0.3 + (i % 60) / 100 for i in range(700)]})
+    spread = utilisation_histogram(people, 0.6, 0.8, 0.85, "t")
+    assert len(spread.data) == 1 and len(spread.data[0].x) == 700
+    assert spread.data[0].xbins.size == 0.05
+    assert (spread.layout.shapes[0].x0, spread.layout.shapes[0].x1) == (0.6, 0.8)
+    assert spread.layout.shapes[1].x0 == 0.85
+    assert spread.layout.yaxis.title.text == "Therapists"
+
+
 # Weeks start on Monday. "Last 30 days" ending Tuesday 2026-11-24 runs from Monday Oct 26:
 # the weeks of Oct 26 .. Nov 16 lie whole inside it, the week of Nov 23 holds 2 days.
 def test_partial_weeks_are_counted_from_the_period():

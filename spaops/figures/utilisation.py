@@ -28,6 +28,23 @@ def utilisation_bars(frame: pd.DataFrame, label: str, low: float, high: float,
     return figure
 
 
+def utilisation_histogram(frame: pd.DataFrame, low: float, high: float, burnout: float,
+                          title: str) -> go.Figure:
+    """How many therapists sit at each utilisation (5-point bins) against the shaded target
+    band and the burnout line: a roster of any size in one chart."""
+    figure = go.Figure(go.Histogram(
+        x=frame["utilisation"], xbins={"start": 0, "end": 1.5, "size": 0.05},
+        marker_color=NEUTRAL, name="Therapists",
+        hovertemplate="%{x}: %{y} therapists<extra></extra>"))
+    figure.add_vrect(x0=low, x1=high, fillcolor=BAND_FILL, line_width=0,
+                     annotation_text="target band", annotation_position="top left")
+    figure.add_vline(x=burnout, line_dash="dash", line_color=WARNING,
+                     annotation_text="burnout risk", annotation_position="top right")
+    figure.update_layout(**LAYOUT, title=title, xaxis_title="Utilisation (booked / scheduled)",
+                         yaxis_title="Therapists", xaxis_tickformat=".0%", bargap=0.05)
+    return figure
+
+
 def weekday_hour_heatmap(grid: pd.DataFrame) -> go.Figure:
     """Booked over scheduled minutes by weekday and hour (blank where nobody is on shift)."""
     shown = grid[grid["scheduled_minutes"] > 0]
