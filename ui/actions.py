@@ -38,6 +38,7 @@ EVIDENCE_LABELS = {
     "hours_per_week": "Therapist-hours a week", "plan_week": "Shift plan for the week of",
 }
 SHOWN_PER_UNIT = 15  # cards per unit; the rest are in the "all actions" download
+EVIDENCE_ROWS = 50  # rows of an evidence list a card shows
 LIST_LABELS = {
     "client": "Client", "last_visit": "Last visit", "last_therapist": "Last therapist",
     "usual_service": "Usual service", "days_overdue": "Days overdue",
@@ -74,7 +75,11 @@ def _evidence(action: Action) -> None:
                                    "Value": [str(v) for v in figures.values()]}),
                      hide_index=True, width="stretch")
     for rows in (v for v in action.evidence.values() if isinstance(v, list) and v):
-        frame = pd.DataFrame(rows)
+        if len(rows) > EVIDENCE_ROWS:  # the rest are in a download
+            where = ("**Download call list**" if action.kind == "clients_drifting"
+                     else "the `spaops actions --json` document")
+            st.caption(f"The first {EVIDENCE_ROWS} of {len(rows):,}; {where} has every one.")
+        frame = pd.DataFrame(rows[:EVIDENCE_ROWS])
         if "colleagues" in frame:
             frame["colleagues"] = frame["colleagues"].map(", ".join)
         st.dataframe(frame.rename(columns=LIST_LABELS), hide_index=True, width="stretch")

@@ -27,7 +27,7 @@ from spaops.ingest import (
 from spaops.ingest.history import import_history, weekly_arrivals
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
 from spaops.ingest.roster import SHIFT_FIELDS, THERAPIST_FIELDS
-from ui.data import engine, fresh, load, session_scope
+from ui.data import engine, load, session_scope
 from ui.widgets import download_csv, table
 
 Preview = BookingsPreview | RosterPreview
@@ -320,12 +320,11 @@ def show_history(viewer: Viewer, kind: str) -> None:
     """Recent imports of every kind (staff: their own), and bookings' weekly arrivals."""
     st.subheader("Import history")
     if kind == "bookings":
-        arrivals = fresh(lambda session: weekly_arrivals(session,
-                                                         location_ids=viewer.location_ids))
+        arrivals = load(weekly_arrivals, location_ids=viewer.location_ids)
         st.plotly_chart(arrivals_figure(arrivals), width="stretch", key="import_arrivals")
-    history = fresh(lambda session: import_history(
-        session, location_ids=viewer.location_ids,
-        username=viewer.username if viewer.role == "staff" else None))
+    # Cached until the data changes: every import moves the data revision on.
+    history = load(import_history, location_ids=viewer.location_ids,
+                   username=viewer.username if viewer.role == "staff" else None)
     if history.empty:
         st.info("No imports yet.", icon=":material/history:")
         return
