@@ -1,15 +1,15 @@
 """Assigning a whole day's open bookings at once, maximising placements, then total score.
 
-Method: depth-first branch and bound over the open bookings in start order. Each booking
-either gets one of its eligible therapists or stays open; a therapist's state is the end
-of their latest booking and their hands-on minutes, which is all the overlap, buffer and
-daily-cap rules need because bookings are visited in start order. The objective weighs a
-placement above any score difference (1000 + score per booking), so it first places as many
-bookings as possible, then maximises the total score. The search starts from the greedy
-earliest-first plan and prunes every branch whose optimistic bound (current weight plus the
-best weight of each remaining booking) cannot beat the best plan found. When the search
-finishes it has proven optimality; a node budget caps it on pathological days, and then the
-plan is the best found, reported as such, and never worse than greedy.
+Method: an integer programme solved by HiGHS (through highspy, a maintained MIT-licensed
+solver with exact MIP and proven gaps; small to install, no licence to manage). One binary
+per booking and eligible therapist (eligibility, credentials, shifts and existing bookings
+are decided by the matching rules first). Rows: a booking gets at most one therapist; per
+therapist, at most one of the bookings that overlap any booking's start, turnover buffer
+included (the cliques of an interval graph, which make the overlap rows tight), and the
+hands-on minutes within what the daily cap leaves. The objective weighs a placement above
+any possible total of scores, so the plan places as many bookings as it can, then
+maximises the total score. HiGHS proves optimality (a zero gap) or stops at the time limit
+with the best plan found, reported as not proven and never worse than greedy.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from spaops.matching import (
 from spaops.names import name_key
 
 PLACEMENT_WEIGHT = 1000
-NODE_BUDGET = 400_000
+TIME_LIMIT_S = 1.5  # a day the solver cannot prove in this long keeps its best plan
 
 
 @dataclass(frozen=True)
@@ -147,54 +147,88 @@ def greedy_plan(bookings: list[OpenBooking], buffer: timedelta, cap: int,
     return chosen
 
 
-def _weight(choice: list[Option | None]) -> int:
-    return sum(PLACEMENT_WEIGHT + o.score for o in choice if o is not None)
+def placement_weight(bookings: list[OpenBooking]) -> int:
+    """What placing one booking is worth: more than any total of scores (each at most 100),
+    so the plan places as many bookings as it can first, then maximises the total score."""
+    return max(PLACEMENT_WEIGHT, 100 * len(bookings) + 1)
+
+
+def _weight(choice: list[Option | None], per_placement: int) -> int:
+    return sum(per_placement + o.score for o in choice if o is not None)
+
+
+def _conflict_rows(bookings: list[OpenBooking], columns: dict[tuple[int, int], int],
+                   buffer: timedelta, cap: int, base_minutes: dict[int, int]
+                   ) -> list[tuple[list[int], list[float], float]]:
+    """The rules as rows (columns, coefficients, upper bound): one therapist per booking;
+    per therapist, at most one of the bookings overlapping any booking's start (buffer
+    included: the cliques of an interval graph), and the hands-on minutes under the cap."""
+    rows: list[tuple[list[int], list[float], float]] = []
+    per_therapist: dict[int, list[tuple[int, int]]] = {}
+    for (i, k), column in columns.items():
+        per_therapist.setdefault(bookings[i].options[k].therapist_id, []).append((i, column))
+    for i, booking in enumerate(bookings):
+        if len(booking.options) > 1:
+            cols = [columns[(i, k)] for k in range(len(booking.options))]
+            rows.append((cols, [1.0] * len(cols), 1.0))
+    for therapist_id, items in per_therapist.items():
+        seen: set[tuple[int, ...]] = set()
+        for j, _column in items:
+            point = bookings[j].start
+            clique = tuple(sorted(c for i, c in items
+                                  if bookings[i].start <= point < bookings[i].end + buffer))
+            if len(clique) > 1 and clique not in seen:
+                seen.add(clique)
+                rows.append((list(clique), [1.0] * len(clique), 1.0))
+        room = cap - base_minutes.get(therapist_id, 0)
+        if sum(bookings[i].minutes for i, _c in items) > room:
+            rows.append(([c for _i, c in items],
+                         [float(bookings[i].minutes) for i, _c in items], float(room)))
+    return rows
 
 
 def optimal_plan(bookings: list[OpenBooking], buffer: timedelta, cap: int,
-                 base_minutes: dict[int, int],
-                 node_budget: int = NODE_BUDGET) -> tuple[list[Option | None], bool]:
-    """Branch and bound from the greedy plan; True when optimality is proven."""
-    best = greedy_plan(bookings, buffer, cap, base_minutes)
-    best_weight = _weight(best)
-    best_each = [max((PLACEMENT_WEIGHT + o.score for o in b.options), default=0)
-                 for b in bookings]
-    suffix = [0] * (len(bookings) + 1)
-    for i in range(len(bookings) - 1, -1, -1):
-        suffix[i] = suffix[i + 1] + best_each[i]
-    state = {tid: (None, m) for tid, m in base_minutes.items()}
-    current: list[Option | None] = []
-    nodes = 0
-    exhausted = True
+                 base_minutes: dict[int, int], time_limit: float = TIME_LIMIT_S
+                 ) -> tuple[list[Option | None], bool]:
+    """The day as an integer programme solved by HiGHS (a choice per booking and eligible
+    therapist; placements first, then total score); True when optimality is proven, else
+    the best plan found in the time limit, never worse than greedy."""
+    import numpy as np
+    from highspy import HighsModelStatus, HighsVarType, kHighsInf
+    from highspy._core import _Highs  # the bare solver: no banner on stdout
 
-    def search(i: int, weight: int) -> None:
-        nonlocal best, best_weight, nodes, exhausted
-        if weight + suffix[i] <= best_weight:
-            return
-        if i == len(bookings):
-            best, best_weight = list(current), weight
-            return
-        nodes += 1
-        if nodes > node_budget:
-            exhausted = False
-            return
-        booking = bookings[i]
-        for option in booking.options:
-            if not _fits(state, option, booking, buffer, cap):
-                continue
-            saved = state.get(option.therapist_id, (None, 0))
-            state[option.therapist_id] = (max(booking.end, saved[0] or booking.end),
-                                          saved[1] + booking.minutes)
-            current.append(option)
-            search(i + 1, weight + PLACEMENT_WEIGHT + option.score)
-            current.pop()
-            state[option.therapist_id] = saved
-        current.append(None)
-        search(i + 1, weight)
-        current.pop()
-
-    search(0, 0)
-    return best, exhausted
+    greedy = greedy_plan(bookings, buffer, cap, base_minutes)
+    columns = {(i, k): n for n, (i, k) in enumerate(
+        (i, k) for i, b in enumerate(bookings) for k in range(len(b.options)))}
+    if not columns:
+        return greedy, True
+    per_placement = placement_weight(bookings)
+    solver = _Highs()
+    for option, value in (("output_flag", False), ("time_limit", float(time_limit)),
+                          ("mip_rel_gap", 0.0), ("threads", 1)):
+        solver.setOptionValue(option, value)
+    n = len(columns)
+    index = np.arange(n, dtype=np.int32)
+    solver.addVars(n, np.zeros(n), np.ones(n))
+    solver.changeColsIntegrality(n, index, np.array([HighsVarType.kInteger] * n))
+    solver.changeColsCost(n, index, np.array(  # HiGHS minimises: the negated weights
+        [-float(per_placement + bookings[i].options[k].score) for (i, k) in columns]))
+    for cols, coefficients, upper in _conflict_rows(bookings, columns, buffer, cap,
+                                                    base_minutes):
+        solver.addRow(-kHighsInf, upper, len(cols), np.array(cols, dtype=np.int32),
+                      np.array(coefficients))
+    solver.run()
+    status = solver.getModelStatus()
+    values = solver.getSolution().col_value
+    if status != HighsModelStatus.kOptimal and not solver.getInfo().primal_solution_status:
+        return greedy, False  # nothing feasible found in time: the greedy plan stands
+    choice: list[Option | None] = [None] * len(bookings)
+    for (i, k), column in columns.items():
+        if values[column] > 0.5:
+            choice[i] = bookings[i].options[k]
+    if _weight(choice, per_placement) < _weight(greedy, per_placement):
+        return greedy, False
+    return choice, status == HighsModelStatus.kOptimal
 
 
 def plan_day(session: Session, location_name: str, day: date, *,

@@ -184,6 +184,47 @@ def test_optimal_never_worse_than_greedy_on_crowded_days():
             assert sum(o.score for o in best if o) >= sum(o.score for o in greedy if o)
 
 
+def _best_by_hand(bookings, buffer, cap):
+    """Every way to give each booking one of its options or none: the best (placements,
+    then score) among those that keep the overlap, buffer and cap rules."""
+    from itertools import product
+
+    best = (-1, -1)
+    for choice in product(*[[None, *b.options] for b in bookings]):
+        spans: dict[int, list] = {}
+        for booking, option in zip(bookings, choice, strict=True):
+            if option is not None:
+                spans.setdefault(option.therapist_id, []).append(booking)
+        if any(sum(b.minutes for b in held) > cap or any(
+                b.start < a.end + buffer for a, b in zip(sorted(held, key=lambda x: x.start),
+                                                         sorted(held, key=lambda x: x.start)[1:],
+                                                         strict=False))
+               for held in spans.values()):
+            continue
+        best = max(best, (sum(o is not None for o in choice),
+                          sum(o.score for o in choice if o is not None)))
+    return best
+
+
+def test_the_solver_finds_the_best_plan_a_full_search_finds_and_proves_it():
+    import random
+    rng = random.Random(11)
+    buffer = timedelta(minutes=15)
+    for _ in range(25):
+        bookings = []
+        for i in range(7):
+            start = _at("09:00") + timedelta(minutes=rng.randrange(0, 6 * 60, 15))
+            options = [Option(t, str(t), rng.randint(10, 90)) for t in range(3)
+                       if rng.random() < 0.6]
+            bookings.append(OpenBooking(f"B{i}", start, start + timedelta(minutes=60), 60,
+                                        sorted(options, key=lambda o: -o.score)))
+        bookings.sort(key=lambda b: b.start)
+        best, proven = optimal_plan(bookings, buffer, 180, {})
+        assert proven
+        assert (sum(o is not None for o in best),
+                sum(o.score for o in best if o)) == _best_by_hand(bookings, buffer, 180)
+
+
 def test_two_managers_assigning_at_once_never_double_book(engine, day, db_url):
     # OPEN-1 (10:10-11:10) and a twin overlapping it, both to Gia at the same moment.
     with Session(engine) as s:

@@ -70,10 +70,8 @@ def _evidence(action: Action) -> None:
         st.caption(f"Evidence from {period['from']} to {period['to']}")
     figures = {EVIDENCE_LABELS.get(k, k.replace("_", " ").capitalize()): v
                for k, v in action.evidence.items() if not isinstance(v, dict | list)}
-    if figures:
-        st.dataframe(pd.DataFrame({"Figure": list(figures),
-                                   "Value": [str(v) for v in figures.values()]}),
-                     hide_index=True, width="stretch")
+    if figures:  # a line of figures, not a table: a page of cards stays light
+        st.markdown(" · ".join(f"{label}: **{value}**" for label, value in figures.items()))
     for rows in (v for v in action.evidence.values() if isinstance(v, list) and v):
         if len(rows) > EVIDENCE_ROWS:  # the rest are in a download
             where = ("**Download call list**" if action.kind == "clients_drifting"
