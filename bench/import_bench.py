@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import resource
 import sqlite3
@@ -60,6 +61,51 @@ def floor_rows_per_second(path: Path, db: Path) -> float:
     return rows / (time.perf_counter() - began)
 
 
+def postgres_floor_seconds(path: Path, url: str) -> float:
+    """The PostgreSQL floor: a bare COPY of the file into a table of text columns."""
+    import psycopg
+
+    began = time.perf_counter()
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+        connection.execute("DROP TABLE IF EXISTS bench_bare")
+        connection.execute("CREATE TABLE bench_bare (ref text, location text, staff text, "
+                           "service text, client text, start text, duration text, "
+                           "price text, status text, email text)")
+        with connection.cursor() as cursor, cursor.copy(
+                "COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)") as copy, \
+                path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+        connection.execute("DROP TABLE bench_bare")
+    return time.perf_counter() - began
+
+
+def fresh_postgres(url: str) -> str:
+    """A new, empty database on the server of `url`, for one measurement."""
+    import psycopg
+
+    name = "spaops_import_bench"
+    admin = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def ours_seconds(path: Path, url: str) -> tuple[int, float]:
+    """Rows in the file and the seconds Spa Ops takes to import it into a fresh database."""
+    from spaops.db import make_engine, upgrade_schema
+    from spaops.ingest import import_bookings, read_bookings_file
+
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    began = time.perf_counter()
+    document = import_bookings(engine, read_bookings_file(path), username="bench")
+    seconds = time.perf_counter() - began
+    engine.dispose()
+    return document["rows"], seconds
+
+
 def ours_rows_per_second(path: Path, db: Path) -> float:
     """Spa Ops: detect, validate, plan and upsert into the real schema in one transaction."""
     from spaops.db import make_engine, upgrade_schema
@@ -100,6 +146,12 @@ def main() -> None:
         print(f"import of {args.rows:,} rows: {ours:,.0f} rows/s; floor (csv + sqlite3 "
               f"executemany) {floor:,.0f} rows/s; floor/ours = {floor / ours:.1f}x "
               f"(target <= 5x)")
+        postgres = os.environ.get("SPAOPS_TEST_POSTGRES_URL")
+        if postgres:  # the scale-out path: the same file against a bare COPY on the server
+            floor_s = postgres_floor_seconds(export, fresh_postgres(postgres))
+            rows, ours_s = ours_seconds(export, fresh_postgres(postgres))
+            print(f"PostgreSQL import of {rows:,} rows: {ours_s:.1f} s; bare COPY of the file "
+                  f"{floor_s:.2f} s; ours/COPY = {ours_s / floor_s:.1f}x (target <= 5x)")
         if args.big:
             big = folder / "big.csv"
             write_export(big, args.big)

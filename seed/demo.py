@@ -119,6 +119,8 @@ def seed_demo(
             index.create(connection)
         say("daily rollup")
         refresh_booking_days(connection)
+        if connection.dialect.name == "postgresql":  # fresh statistics for the planner
+            connection.exec_driver_sql("ANALYZE")
 
         say("users owner, manager and staff (password 'demo')")
         created = now()
