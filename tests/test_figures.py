@@ -43,6 +43,9 @@ def test_timeline_figure_draws_shifts_under_bookings_per_therapist():
     assert list(bookings.x) == [3_600_000.0]  # one hour, in milliseconds
     assert figure.layout.xaxis.title.text == "Time"
     assert figure.layout.yaxis.title.text == "Therapist"
+    assert bookings.textposition == "inside"  # a quiet day: each bar says what it is
+    busy = pd.concat([timeline.iloc[[1]]] * 121, ignore_index=True)  # 121 bookings
+    assert timeline_figure(busy).data[1].textposition == "none"  # the hover still does
 
 
 def test_arrivals_figure_splits_imported_from_the_rest():

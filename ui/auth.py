@@ -117,6 +117,18 @@ def _fetch_quietly(path: str) -> None:
             'style="position:absolute;opacity:0">')
 
 
+def _load_charts_meanwhile() -> None:
+    """Draw an empty, unseen chart so the browser fetches the charting code while the
+    person types: the first page after signing in then draws at once."""
+    import plotly.graph_objects as go
+
+    st.html("<style>.st-key-chart_warmup{position:absolute;left:-10000px;width:10px;"
+            "height:10px;overflow:hidden}</style>")
+    with st.container(key="chart_warmup"):
+        st.plotly_chart(go.Figure(layout={"height": 10, "width": 10}), key="warmup_chart",
+                        config={"staticPlot": True, "displayModeBar": False})
+
+
 def sign_in_page() -> None:
     """The page shown before anything else: username, password, Sign in."""
     # A shared link's filters (?preset=...&loc=...) survive the sign-in.
@@ -146,6 +158,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if demo:
         st.caption("Demo database: sign in as `owner`, `manager` or `staff`, password `demo`.")
+    _load_charts_meanwhile()
     if submitted:
         try:
             with session_scope(write=True) as session:

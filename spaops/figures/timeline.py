@@ -5,10 +5,13 @@ import plotly.graph_objects as go
 
 from spaops.figures.palette import BAND_FILL, BAND_LINE, LAYOUT, NEUTRAL
 
+LABELS_UP_TO = 120  # bookings written inside their bars; a busier day keeps them in the hover
+
 
 def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
     """Shifts as pale bands, bookings as solid bars on top, therapists down the side."""
     figure = go.Figure()
+    labelled = (timeline["kind"] == "booking").sum() <= LABELS_UP_TO
     for kind, color, line, width in (("shift", BAND_FILL, BAND_LINE, 0.8),
                                      ("booking", NEUTRAL, "#0072B2", 0.5)):
         part = timeline[timeline["kind"] == kind]
@@ -18,7 +21,8 @@ def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
             name="Shift" if kind == "shift" else "Booking", orientation="h",
             y=part["therapist"], x=milliseconds, base=pd.to_datetime(part["start"]),
             width=width, marker={"color": color, "line": {"color": line, "width": 1}},
-            text=part["label"] if kind == "booking" else None, textposition="inside",
+            text=part["label"] if kind == "booking" else None,
+            textposition="inside" if labelled else "none",
             hovertemplate="%{y}: %{base|%H:%M}<br>%{text}<extra></extra>"))
     therapists = sorted(timeline["therapist"].unique())
     figure.update_layout(
