@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from spaops.actions import build_actions, shift_plan_for, watch_volume
+from spaops.actions import build_actions, watch_volume
 from ui.actions import action_card, downloads, shown_actions, unit_totals, watch_list
 from ui.auth import require_page
 from ui.data import load
@@ -21,7 +21,7 @@ st.caption(f"What to do this week, worth most first. Windows end on {period.end}
 actions = load(build_actions, period.start, period.end, location_ids=scope)
 if actions:
     unit_totals(actions)
-    downloads(actions, load(shift_plan_for, period.end, location_ids=scope))
+    downloads(actions, period.end, scope)
     open_pages = set(pages_for(viewer.role))
     for action in shown_actions(actions):
         action_card(action, open_pages)

@@ -4,6 +4,7 @@ page that shows its evidence."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -24,6 +25,12 @@ def test_owner_follows_an_action_to_its_evidence(page, live_app):
                   "Priced above the band: watch the volume"):
         expect(page.get_by_text(story).first).to_be_visible(timeout=15_000)
     page.screenshot(path=str(live_app["log"].parent / "actions.png"), full_page=True)
+
+    # The shift plan is made on the click: a shift file for the coming week.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download shift plan").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "therapist,location,date,start,end" and len(lines) > 10
 
     page.get_by_role("link", name="See the evidence on Pricing").first.click()
     expect(page.locator("h1").first).to_have_text("Pricing", timeout=30_000)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from spaops.actions import UNITS, Action, call_list
+from spaops.actions import UNITS, Action, call_list, shift_plan_for
+from spaops.db import session_scope as spaops_session
 from spaops.export import safe_csv
+from ui.data import engine
 from ui.navigation import PAGES
 from ui.widgets import download_csv, table
 
@@ -115,8 +118,10 @@ def all_actions_frame(actions: list[Action]) -> pd.DataFrame:
                         columns=["Action", "Location", "What to do", "Worth", "Unit"])
 
 
-def downloads(actions: list[Action], plan: pd.DataFrame) -> None:
-    """Download buttons: every action, the drifting clients' call list, the shift plan."""
+def downloads(actions: list[Action], end: date,
+              location_ids: Collection[int] | None) -> None:
+    """Download buttons: every action, the drifting clients' call list, the shift plan (made
+    only when asked for: the page does not wait for it)."""
     calls = call_list(actions)
     first, left, right = st.columns(3)
     with first:
@@ -129,16 +134,20 @@ def downloads(actions: list[Action], plan: pd.DataFrame) -> None:
         else:
             download_csv(calls, "call_list.csv", key="dl_call_list",
                          label="Download call list")
-    with right:
-        if plan.empty:
-            st.caption("No shifts last week to plan the coming week from.")
-        else:
+    app_engine = engine()  # the file is made on the click, away from this script run
+
+    def shift_plan_file() -> bytes:
+        with spaops_session(app_engine) as session:
             # Raw column names: the shift import reads this file back as it is.
-            st.download_button("Download shift plan", data=safe_csv(plan),
-                               file_name="shift_plan.csv", mime="text/csv",
-                               key="dl_shift_plan", icon=":material/download:",
-                               help="The coming week's shifts with the trims and additions "
-                                    "applied; import it on the Import page as shifts.")
+            return safe_csv(shift_plan_for(session, end, location_ids=location_ids))
+
+    with right:
+        st.download_button("Download shift plan", data=shift_plan_file,
+                           file_name="shift_plan.csv", mime="text/csv", key="dl_shift_plan",
+                           icon=":material/download:",
+                           help="The coming week's shifts (last week's, moved on) with the "
+                                "trims and additions applied; import it on the Import page "
+                                "as shifts.")
 
 
 def watch_list(watch: pd.DataFrame) -> None:
