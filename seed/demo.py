@@ -21,7 +21,7 @@ from models import (
     User,
     UserLocation,
 )
-from seed.demo_plan import plan_demo
+from seed.demo_plan import DAYS_BACK, plan_demo
 from spaops.auth import hash_password
 from spaops.clock import now
 from spaops.db import bulk_insert
@@ -51,11 +51,15 @@ def seed_demo(
     seed: int = 7,
     bookings: int = 50_000,
     progress: Callable[[str], None] | None = None,
+    locations: int = 4,
+    days_back: int = DAYS_BACK,
 ) -> DemoSummary:
-    """Fill an empty database with the demo chain planned for ``today``."""
+    """Fill an empty database with the demo chain planned for ``today`` (four locations
+    and a year unless a bench asks for a larger chain or a longer history)."""
     say = progress or (lambda _msg: None)
     say("planning the chain")
-    plan = plan_demo(today=today, seed=seed, bookings=bookings)
+    plan = plan_demo(today=today, seed=seed, bookings=bookings, locations=locations,
+                     days_back=days_back)
 
     with Session(engine) as session:
         say("locations, market bands and the service menu")

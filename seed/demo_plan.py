@@ -58,6 +58,7 @@ THERAPEUTIC_CREDENTIALS = (
     "deep_tissue", "sports", "trigger_point", "neuromuscular", "myofascial_release", "medical",
 )
 FAMILIES = ("therapeutic", "relaxation", "other")
+Chain = tuple[DemoLocation, ...]
 
 
 @dataclass
@@ -162,21 +163,21 @@ def _mean_duration(menu: list[dict], mix: tuple[float, float, float]) -> float:
     return sum(w * m for w, m in zip(mix, means, strict=True)) / sum(mix)
 
 
-def _staff_size(bookings: int, menu: list[dict]) -> int:
+def _staff_size(bookings: int, menu: list[dict], chain: Chain, days_back: int) -> int:
     """Therapists enough for the bookings asked for (at least 30), with room to choose days."""
-    rooms = sum(loc.rooms for loc in DEMO_LOCATIONS)
-    shift_days = (DAYS_BACK + DAYS_AHEAD / 2) * 5 / 7
+    rooms = sum(loc.rooms for loc in chain)
+    shift_days = (days_back + DAYS_AHEAD / 2) * 5 / 7
     per_therapist = sum(
         loc.rooms / rooms * shift_days
         * min(DAILY_CAP_MIN, loc.utilisation * loc.shift_hours * 60)
         / _mean_duration(menu, loc.mix)
-        for loc in DEMO_LOCATIONS)
+        for loc in chain)
     return max(30, math.ceil(bookings * (1 - CANCELLED_SHARE) * 1.15 / per_therapist))
 
 
-def _home_locations(count: int) -> list[int]:
+def _home_locations(count: int, chain: Chain) -> list[int]:
     """Each therapist's location, shared out by rooms and interleaved."""
-    rooms = [loc.rooms for loc in DEMO_LOCATIONS]
+    rooms = [loc.rooms for loc in chain]
     share = [r / sum(rooms) for r in rooms]
     counts = [0] * len(rooms)
     homes = []
@@ -187,9 +188,9 @@ def _home_locations(count: int) -> list[int]:
     return homes
 
 
-def _location_rows(homes: list[int]) -> list[dict]:
+def _location_rows(homes: list[int], chain: Chain) -> list[dict]:
     rows = []
-    for index, loc in enumerate(DEMO_LOCATIONS):
+    for index, loc in enumerate(chain):
         staff = homes.count(index)
         rows.append({
             "name": loc.name, "name_key": name_key(loc.name), "tier": loc.tier,
@@ -199,11 +200,11 @@ def _location_rows(homes: list[int]) -> list[dict]:
     return rows
 
 
-def _price_list(rng: random.Random, menu: list[dict]) -> dict[tuple[int, int], int]:
+def _price_list(rng: random.Random, menu: list[dict], chain: Chain) -> dict[tuple[int, int], int]:
     """Cents per location and service, placed against the band where the story says."""
     bands = {(tier, category): (low, high) for tier, category, low, high, _s in MARKET_BANDS}
     prices: dict[tuple[int, int], int] = {}
-    for loc_index, loc in enumerate(DEMO_LOCATIONS):
+    for loc_index, loc in enumerate(chain):
         for ix, service in enumerate(menu):
             minutes = service["default_duration_min"]
             band = bands.get((loc.tier, service["category"]))
@@ -235,8 +236,8 @@ class _Planner:
     """Lays bookings into shift-days and draws each shift around them."""
 
     def __init__(self, rng: random.Random, staff: list[_Therapist], menu: list[dict],
-                 today: date) -> None:
-        self.rng, self.today = rng, today
+                 today: date, chain: Chain) -> None:
+        self.rng, self.today, self.chain = rng, today, chain
         self.durations = [s["default_duration_min"] for s in menu]
         by_family: dict[str, list[int]] = {f: [] for f in FAMILIES}
         for index, service in enumerate(menu):
@@ -252,9 +253,9 @@ class _Planner:
                       if requirement_met(menu[ix]["required_credentials"], t.credentials)]
                 per_family[family] = ([ix for ix, _ in ok], list(accumulate(w for _, w in ok)))
             self.options[t.id] = per_family
-        self.family_cum = [list(accumulate(loc.mix)) for loc in DEMO_LOCATIONS]
+        self.family_cum = [list(accumulate(loc.mix)) for loc in chain]
         self.per_day = [min(DAILY_CAP_MIN, loc.utilisation * loc.shift_hours * 60)
-                        / _mean_duration(menu, loc.mix) for loc in DEMO_LOCATIONS]
+                        / _mean_duration(menu, loc.mix) for loc in chain]
 
     def draw_service(self, t: _Therapist) -> int | None:
         """A service this therapist may give, drawn by the location's mix and popularity."""
@@ -269,7 +270,7 @@ class _Planner:
         """Choose the day's bookings under the cap, then draw the shift so that its hands-on
         share is the location's, the bookings packed with the turnover buffer between."""
         t, rng = sd.therapist, self.rng
-        loc: DemoLocation = DEMO_LOCATIONS[t.location_index]
+        loc: DemoLocation = self.chain[t.location_index]
         closing = datetime.combine(sd.day, CLOSES)
         longest = int((closing - sd.start).total_seconds() // 60)
         share = min(0.95, max(0.25, loc.utilisation + rng.gauss(0, 0.03)))
@@ -328,14 +329,15 @@ class _Planner:
             return
 
 
-def _staff(rng: random.Random, today: date, count: int) -> tuple[list[dict], list[_Therapist]]:
-    homes = _home_locations(count)
+def _staff(rng: random.Random, today: date, count: int,
+           chain: Chain) -> tuple[list[dict], list[_Therapist]]:
+    homes = _home_locations(count, chain)
     names = _names(count, rng)
     rows: list[dict] = []
     staff: list[_Therapist] = []
-    slots = [0] * len(DEMO_LOCATIONS)
+    slots = [0] * len(chain)
     for i, (name, home) in enumerate(zip(names, homes, strict=True)):
-        loc = DEMO_LOCATIONS[home]
+        loc = chain[home]
         clinic = loc.mix[0] > 0.5
         creds = {c for c in GENERAL_CREDENTIALS if rng.random() < 0.3}
         creds |= {c for c in THERAPEUTIC_CREDENTIALS if rng.random() < (0.6 if clinic else 0.3)}
@@ -363,32 +365,47 @@ def _staff(rng: random.Random, today: date, count: int) -> tuple[list[dict], lis
     return rows, staff
 
 
-def plan_demo(*, today: date, seed: int = 7, bookings: int = 50_000) -> DemoPlan:
-    """Plan the demo chain for a day, deterministic for a seed and that day; writes nothing."""
+def demo_chain(locations: int) -> Chain:
+    """The demo's locations: the four with their stories, then copies of them (numbered) for
+    a chain that size, as benches at scale need."""
+    return tuple(
+        base if i < len(DEMO_LOCATIONS) else base._replace(
+            name=f"{base.name} {i // len(DEMO_LOCATIONS) + 1}")
+        for i, base in ((i, DEMO_LOCATIONS[i % len(DEMO_LOCATIONS)]) for i in range(locations)))
+
+
+def plan_demo(*, today: date, seed: int = 7, bookings: int = 50_000,
+              locations: int = len(DEMO_LOCATIONS), days_back: int = DAYS_BACK) -> DemoPlan:
+    """Plan the demo chain for a day, deterministic for a seed and that day; writes nothing.
+
+    ``locations`` and ``days_back`` make a larger chain or a longer history (benches)."""
     rng = random.Random(seed)
+    chain = demo_chain(locations)
     menu = menu_rows()
-    therapist_rows, staff = _staff(rng, today, _staff_size(bookings, menu))
+    therapist_rows, staff = _staff(rng, today, _staff_size(bookings, menu, chain, days_back),
+                                   chain)
     credential_rows = [
         {"therapist": t.id, "kind": kind,
          "expires": today + timedelta(days=rng.randint(200, 1000)) if rng.random() < 0.4
          else None}
         for t in staff for kind in sorted(t.credentials)]
 
-    first_day = today - timedelta(days=DAYS_BACK)
-    horizon = [first_day + timedelta(days=i) for i in range(DAYS_BACK + DAYS_AHEAD + 1)]
+    first_day = today - timedelta(days=days_back)
+    horizon = [first_day + timedelta(days=i) for i in range(days_back + DAYS_AHEAD + 1)]
     shift_days = [
         _ShiftDay(t, day, datetime.combine(day, time(10) if day.weekday() >= 5
                                            else time(12) if t.late else time(9)))
         for t in staff for day in horizon
         if day.weekday() in t.workdays and day <= t.licensed_until]
-    kept = _choose_days(rng, _Planner(rng, staff, menu, today), shift_days, bookings, today)
+    planner = _Planner(rng, staff, menu, today, chain)
+    kept = _choose_days(rng, planner, shift_days, bookings, today)
     planned = [p for sd in kept for p in sd.bookings]
     planned.sort(key=lambda p: (p.start, p.therapist.id, p.cancelled))
     shift_rows = [{"therapist": sd.therapist.id, "location": sd.therapist.location_index,
                    "shift_date": sd.day, "start_time": sd.start.time(),
                    "end_time": sd.end.time()} for sd in kept if sd.end is not None]
-    clients, booking_rows = _attach_clients_and_status(rng, planned, menu, today)
-    return DemoPlan(today, _location_rows([t.location_index for t in staff]), menu,
+    clients, booking_rows = _attach_clients_and_status(rng, planned, menu, today, chain)
+    return DemoPlan(today, _location_rows([t.location_index for t in staff], chain), menu,
                     therapist_rows, credential_rows, shift_rows, clients, booking_rows)
 
 
@@ -453,13 +470,13 @@ def _choose_days(rng: random.Random, planner: _Planner, shift_days: list[_ShiftD
 
 
 def _attach_clients_and_status(rng: random.Random, planned: list[_Planned], menu: list[dict],
-                               today: date) -> tuple[list[dict], list[dict]]:
+                               today: date, chain: Chain) -> tuple[list[dict], list[dict]]:
     """Give each booking a client whose visits follow the family's cadence, a status, a price."""
     cadences = {
         "therapeutic": ((7, 14, 21, 28), (0.25, 0.4, 0.2, 0.15)),
         "relaxation": ((21, 28, 35, 42, 56), (0.15, 0.3, 0.3, 0.15, 0.1)),
     }
-    prices = _price_list(rng, menu)
+    prices = _price_list(rng, menu, chain)
     floors = {(tier, category): low * 100 for tier, category, low, _h, _s in MARKET_BANDS}
     due: dict[tuple[int, str], list[tuple[date, int, str]]] = {}
     client_rows: list[dict] = []
@@ -500,7 +517,7 @@ def _attach_clients_and_status(rng: random.Random, planned: list[_Planned], menu
         duration = service["default_duration_min"]
         price = prices[(loc_index, p.service)]
         member_rate = int(price * 0.9)  # a member's rate, never under the market band
-        floor = floors.get((DEMO_LOCATIONS[loc_index].tier, service["category"]), 0)
+        floor = floors.get((chain[loc_index].tier, service["category"]), 0)
         if rng.random() < 0.08 and member_rate * 60 >= floor * duration:
             price = member_rate
         rows.append({

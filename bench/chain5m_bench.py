@@ -1,0 +1,157 @@
+"""Bigger than one machine's demo: a 5,000,000-booking chain (30 locations, five years) on
+PostgreSQL.
+
+Targets (issue 12): a year of `report kpis` under 1 s in process, and every page loader
+under 1 s warm (its second call, the database's caches warm; the app's own cache would
+answer a repeat at once). The chain is built once into the database `spaops_5m` on the
+server of SPAOPS_TEST_POSTGRES_URL (default: the local test server) and reused.
+Prints figures; asserts nothing. Run: .venv/bin/python bench/chain5m_bench.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from spaops import clock  # noqa: E402
+
+BOOKINGS = 5_000_000
+LOCATIONS = 30
+YEARS = 5
+DATABASE = "spaops_5m"
+SERVER = os.environ.get("SPAOPS_TEST_POSTGRES_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def chain_url() -> str:
+    """The 5M chain's database, created and seeded the first time."""
+    import psycopg
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from models import Booking
+    from seed.demo import seed_demo
+    from spaops.db import make_engine, upgrade_schema
+
+    admin = SERVER.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    (DATABASE,)).fetchone()
+        if not exists:
+            connection.execute(f"CREATE DATABASE {DATABASE}")
+    url = SERVER.rsplit("/", 1)[0] + f"/{DATABASE}"
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with Session(engine) as session:
+        have = session.scalar(select(func.count()).select_from(Booking))
+    if have != BOOKINGS:
+        if have:
+            raise SystemExit(f"{DATABASE} holds {have:,} bookings, not {BOOKINGS:,}: drop it "
+                             "and run again")
+        began = time.perf_counter()
+        seed_demo(engine, today=clock.today(), bookings=BOOKINGS, locations=LOCATIONS,
+                  days_back=YEARS * 365,
+                  progress=lambda step: print(f"  {step}", flush=True))
+        print(f"seeded {BOOKINGS:,} bookings, {LOCATIONS} locations, {YEARS} years in "
+              f"{time.perf_counter() - began:.0f} s")
+    engine.dispose()
+    return url
+
+
+def _time(call: Callable[[], Any], repeats: int = 2) -> tuple[float, float]:
+    """Seconds of the first call and the best of the rest."""
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - began)
+    return times[0], min(times[1:] or times)
+
+
+def main() -> None:
+    """Seed once; time a year's report and every page loader (last 30 days, all locations)."""
+    from sqlalchemy import select
+    from sqlmodel import Session
+
+    from models import Location
+    from spaops.actions import build_actions, watch_volume
+    from spaops.analytics.alerts import owner_alerts
+    from spaops.analytics.kpis import kpi_sums, kpi_table, weekly_revenue
+    from spaops.analytics.mix import (
+        attendance,
+        mix_by_location,
+        mix_by_week,
+        rebooking,
+        revenue_by_modality,
+    )
+    from spaops.analytics.pricing import market_bands, price_bands
+    from spaops.analytics.report import Period, kpi_report
+    from spaops.analytics.utilisation import (
+        hands_on_per_day,
+        room_utilisation,
+        therapist_utilisation,
+        weekday_hour_grid,
+        weekly_utilisation,
+    )
+    from spaops.db import make_engine
+    from spaops.ingest.history import import_history, weekly_arrivals
+    from spaops.onboarding import setup_progress
+    from spaops.roster import roster
+    from spaops.schedule import day_timeline, open_bookings
+
+    engine = make_engine(chain_url())
+    today = clock.today()
+    year = Period(today - timedelta(days=364), today)
+    month = Period(today - timedelta(days=29), today)
+    with Session(engine) as s:
+        first = s.scalars(select(Location).order_by(Location.id)).first()
+        assert first is not None
+        cold, warm = _time(lambda: kpi_report(s, year), repeats=3)
+        print(f"report kpis for a year, in process: {warm:.2f} s warm ({cold:.2f} s cold); "
+              "target < 1 s")
+        loaders: dict[str, Callable[[], Any]] = {
+            "overview: setup progress": lambda: setup_progress(s, location_ids=None),
+            "overview: KPI sums (period and the one before)":
+                lambda: (kpi_sums(s, month), kpi_sums(s, month.previous())),
+            "overview: alerts": lambda: owner_alerts(s, month, today),
+            "overview: weekly revenue": lambda: weekly_revenue(s, month),
+            "actions: every action": lambda: build_actions(s, month.start, today, today=today),
+            "actions: watch list": lambda: watch_volume(s, today),
+            "utilisation: locations": lambda: kpi_table(s, month),
+            "utilisation: therapists": lambda: therapist_utilisation(s, month),
+            "utilisation: weekday x hour": lambda: weekday_hour_grid(s, month),
+            "utilisation: weekly": lambda: weekly_utilisation(s, month),
+            "utilisation: rooms": lambda: room_utilisation(s, month),
+            "service mix: by location": lambda: mix_by_location(s, month),
+            "service mix: by week": lambda: mix_by_week(s, month),
+            "service mix: by modality": lambda: revenue_by_modality(s, month),
+            "service mix: rebooking": lambda: rebooking(s, month),
+            "service mix: attendance": lambda: attendance(s, month),
+            "pricing: bands": lambda: (price_bands(s, month), market_bands(s)),
+            "therapists: roster": lambda: roster(s, today),
+            "therapists: hands-on per day": lambda: hands_on_per_day(s, month),
+            "assign: the day and its open bookings":
+                lambda: (day_timeline(s, first.id, today), open_bookings(s, first.id, today)),
+            "import: history and arrivals":
+                lambda: (import_history(s), weekly_arrivals(s)),
+        }
+        print(f"{'page loader (last 30 days, every location)':<50} {'cold s':>7} {'warm s':>7}")
+        slowest = 0.0
+        for name, call in loaders.items():
+            cold, warm = _time(call)
+            slowest = max(slowest, warm)
+            print(f"{name:<50} {cold:7.2f} {warm:7.2f}{'' if warm < 1 else '  over 1 s'}")
+        print(f"slowest warm loader: {slowest:.2f} s (target < 1 s)")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
