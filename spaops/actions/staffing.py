@@ -20,7 +20,12 @@ from sqlmodel import Session
 
 from models import Location, Shift, Therapist
 from spaops.actions.base import Action
-from spaops.analytics.hours import WEEKDAYS, booked_by_hour, scheduled_by_hour
+from spaops.analytics.hours import (
+    WEEKDAYS,
+    Cells,
+    booked_by_location_and_date,
+    scheduled_by_location,
+)
 from spaops.analytics.report import Period, in_scope
 
 WEEKS = 8
@@ -54,27 +59,24 @@ def coming_monday(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def _booked(session: Session, location_id: int, window: Period
-            ) -> tuple[dict[tuple[int, int], float], dict[tuple[int, int], float]]:
+def _booked(by_date: Cells) -> tuple[Cells, Cells]:
     """Booked minutes per weekday x hour over the window, and those of its busiest date
-    (each week has one such date), from one reading of the bookings."""
-    total: dict[tuple[int, int], float] = {}
-    peaks: dict[tuple[int, int], float] = {}
-    for (day, hour), minutes in booked_by_hour(session, window, location_ids=[location_id],
-                                               by_date=True).items():
+    (each week has one such date)."""
+    total: Cells = {}
+    peaks: Cells = {}
+    for (day, hour), minutes in by_date.items():
         key = (day.weekday(), hour)
         total[key] = total.get(key, 0.0) + minutes
         peaks[key] = max(peaks.get(key, 0.0), minutes)
     return total, peaks
 
 
-def _changes(session: Session, location: Location, window: Period,
+def _changes(location: Location, booked_by_date: Cells, scheduled: Cells,
              settings: dict) -> list[Change]:
     low, high = float(settings["utilisation_target_low"]), float(
         settings["utilisation_target_high"])
     burnout = float(settings["utilisation_burnout"])
-    booked_cells, peaks = _booked(session, location.id, window)
-    scheduled = scheduled_by_hour(session, window, location_ids=[location.id])
+    booked_cells, peaks = _booked(booked_by_date)
     open_hours = range(location.opens_at.hour,
                        location.closes_at.hour + (1 if location.closes_at.minute else 0))
     changes = []
@@ -99,6 +101,20 @@ def _changes(session: Session, location: Location, window: Period,
                                   round(booked / (after * 60), 4) if after > 0 else None,
                                   round(now, 2)))
     return changes
+
+
+def _changes_by_location(session: Session, window: Period, settings: dict,
+                         location_ids: Collection[int] | None
+                         ) -> list[tuple[Location, list[Change]]]:
+    """Each location in scope (by name) with its changes, from two readings for them all."""
+    locations = list(session.scalars(select(Location).where(
+        in_scope(Location.__table__.c.id, location_ids)).order_by(Location.name)))
+    ids = [location.id for location in locations]  # named, so every planner walks the index
+    booked = booked_by_location_and_date(session, window, location_ids=ids)
+    scheduled = scheduled_by_location(session, window, location_ids=ids)
+    return [(location, _changes(location, booked.get(location.id, {}),
+                                scheduled.get(location.id, {}), settings))
+            for location in locations]
 
 
 def _action(location: Location, changes: list[Change], window: Period, trim: bool,
@@ -139,9 +155,7 @@ def staffing_actions(session: Session, end: date, today: date, settings: dict, *
     window = Period(end - timedelta(days=7 * WEEKS - 1), end)
     monday = coming_monday(today)
     actions = []
-    for location in session.scalars(select(Location).where(
-            in_scope(Location.__table__.c.id, location_ids)).order_by(Location.name)):
-        changes = _changes(session, location, window, settings)
+    for location, changes in _changes_by_location(session, window, settings, location_ids):
         for trim in (True, False):
             mine = [c for c in changes if (c.hours < 0) == trim]
             if mine:
@@ -175,8 +189,7 @@ def shift_plan(session: Session, end: date, *, location_ids: Collection[int] | N
     monday = coming_monday(today)
     last_week = end - timedelta(days=6)
     rows = []
-    for location in session.scalars(select(Location).where(
-            in_scope(Location.__table__.c.id, location_ids)).order_by(Location.name)):
+    for location, changes in _changes_by_location(session, window, settings, location_ids):
         by_day: dict[int, list[list]] = {}
         for shift, name in session.execute(
                 select(Shift, Therapist.name).join(Therapist, Therapist.id == Shift.therapist_id)
@@ -184,7 +197,7 @@ def shift_plan(session: Session, end: date, *, location_ids: Collection[int] | N
                        Shift.shift_date <= end)):
             by_day.setdefault(shift.shift_date.weekday(), []).append(
                 [name, shift.start_time, shift.end_time])
-        for change in _changes(session, location, window, settings):
+        for change in changes:
             _edge_moves(by_day.get(change.weekday, []), change, location.opens_at,
                         location.closes_at)
         for weekday, spans in sorted(by_day.items()):

@@ -36,43 +36,66 @@ def spread_over_hours(cells: Cells, day: Any, start_minute: int,
 
 
 def booked_by_hour(session: Session, period: Period, *,
-                   location_ids: Collection[int] | None = None,
-                   by_date: bool = False) -> Cells:
-    """Booked hands-on minutes in each hour they cover, keyed by (weekday, hour), or by
-    (date, hour) with `by_date`; bookings alike in start and length are read once."""
+                   location_ids: Collection[int] | None = None) -> Cells:
+    """Booked hands-on minutes in each (weekday, hour) they cover; bookings alike in
+    weekday, start time and length are read once."""
     b = Booking.__table__
     begin, end = period.bounds()
-    held = (b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME), b.c.starts_at >= begin,
-            b.c.starts_at < end, in_scope(b.c.location_id, location_ids))
-    cells: Cells = {}
-    if by_date:  # a few weeks: bookings alike in their very start, no date arithmetic
-        for start, minutes, n in session.execute(
-                select(b.c.starts_at, b.c.duration_min, func.count()).where(*held)
-                .group_by(b.c.starts_at, b.c.duration_min)):
-            spread_over_hours(cells, start.date(), start.hour * 60 + start.minute,
-                              float(minutes), float(n))
-        return cells
     weekday, hour, minute = (weekday_of(b.c.starts_at), hour_of(b.c.starts_at),
                              minute_of(b.c.starts_at))
+    cells: Cells = {}
     for day, at, past, minutes, n in session.execute(
-            select(weekday, hour, minute, b.c.duration_min, func.count()).where(*held)
-            .group_by(weekday, hour, minute, b.c.duration_min)):
+            select(weekday, hour, minute, b.c.duration_min, func.count())
+            .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
+                   b.c.starts_at >= begin, b.c.starts_at < end,
+                   in_scope(b.c.location_id, location_ids))
+            .group_by(weekday, hour, minute, b.c.duration_min)).all():
         spread_over_hours(cells, int(day), int(at) * 60 + int(past), float(minutes), float(n))
+    return cells
+
+
+def booked_by_location_and_date(session: Session, period: Period, *,
+                                location_ids: Collection[int] | None = None
+                                ) -> dict[int, Cells]:
+    """Per location: booked minutes in each (date, hour) they cover, every location in one
+    reading (bookings alike in location, start and length read once)."""
+    b = Booking.__table__
+    begin, end = period.bounds()
+    cells: dict[int, Cells] = {}
+    for location_id, start, minutes, n in session.execute(
+            select(b.c.location_id, b.c.starts_at, b.c.duration_min, func.count())
+            .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
+                   b.c.starts_at >= begin, b.c.starts_at < end,
+                   in_scope(b.c.location_id, location_ids))
+            .group_by(b.c.location_id, b.c.starts_at, b.c.duration_min)).all():
+        spread_over_hours(cells.setdefault(int(location_id), {}), start.date(),
+                          start.hour * 60 + start.minute, float(minutes), float(n))
+    return cells
+
+
+def scheduled_by_location(session: Session, period: Period, *,
+                          location_ids: Collection[int] | None = None) -> dict[int, Cells]:
+    """Per location: scheduled shift minutes in each (weekday, hour) they cover."""
+    sh = Shift.__table__
+    weekday = weekday_of(sh.c.shift_date)
+    cells: dict[int, Cells] = {}
+    for location_id, wd, start, finish, n in session.execute(
+            select(sh.c.location_id, weekday, sh.c.start_time, sh.c.end_time, func.count())
+            .where(sh.c.shift_date >= period.start, sh.c.shift_date <= period.end,
+                   in_scope(sh.c.location_id, location_ids))
+            .group_by(sh.c.location_id, weekday, sh.c.start_time, sh.c.end_time)).all():
+        begins = start.hour * 60 + start.minute
+        spread_over_hours(cells.setdefault(int(location_id), {}), int(wd), begins,
+                          finish.hour * 60 + finish.minute - begins, float(n))
     return cells
 
 
 def scheduled_by_hour(session: Session, period: Period, *,
                       location_ids: Collection[int] | None = None) -> Cells:
-    """Scheduled shift minutes in each (weekday, hour) they cover; alike shifts read once."""
-    sh = Shift.__table__
-    weekday = weekday_of(sh.c.shift_date)
+    """Scheduled shift minutes in each (weekday, hour) they cover, locations together."""
     cells: Cells = {}
-    for wd, start, finish, n in session.execute(
-            select(weekday, sh.c.start_time, sh.c.end_time, func.count())
-            .where(sh.c.shift_date >= period.start, sh.c.shift_date <= period.end,
-                   in_scope(sh.c.location_id, location_ids))
-            .group_by(weekday, sh.c.start_time, sh.c.end_time)):
-        begins = start.hour * 60 + start.minute
-        spread_over_hours(cells, int(wd), begins, finish.hour * 60 + finish.minute - begins,
-                          float(n))
+    for per_location in scheduled_by_location(session, period,
+                                              location_ids=location_ids).values():
+        for key, minutes in per_location.items():
+            cells[key] = cells.get(key, 0.0) + minutes
     return cells
