@@ -32,12 +32,11 @@ import asyncio
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Coroutine, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Coroutine
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,9 +54,8 @@ from tests.utils.browser import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_FLAGS,
     RUN_DONE,
-    _free_port,
-    _wait_healthy,
     serve_app,
+    serve_url,
 )
 from ui.navigation import PAGES, pages_for  # noqa: E402
 from ui.session_cookie import COOKIE_NAME  # noqa: E402
@@ -114,26 +112,6 @@ def _read(path: str) -> str:
             return handle.read().decode(errors="replace")
     except OSError:
         return ""
-
-
-def listening_pid(port: int) -> int:
-    """The process listening on 127.0.0.1:port (its socket inode, then whose fd holds it)."""
-    wanted = f"0100007F:{port:04X}"
-    inode = next(line.split()[9] for line in _read("/proc/net/tcp").splitlines()[1:]
-                 if line.split()[1] == wanted and line.split()[3] == "0A")
-    target = f"socket:[{inode}]"
-    for pid in _proc_pids():
-        try:
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except OSError:
-            continue
-        for fd in fds:
-            try:
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
-                    return pid
-            except OSError:
-                continue
-    raise RuntimeError(f"no process listens on port {port}")
 
 
 def family(root: int) -> list[int]:
@@ -217,33 +195,6 @@ async def sample(run: Run, roots: list[int], stop: asyncio.Event) -> None:
     for pid, (kind, ticks) in latest.items():
         spent = max(0, ticks - baseline.get(pid, 0)) / TICK
         run.cpu_s[kind] = run.cpu_s.get(kind, 0.0) + spent
-
-
-@contextmanager
-def serve_url(database_url: str) -> Iterator[dict]:
-    """The app as serve_app starts it, but on any database URL; yields its url and pid."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SPAOPS_DATABASE_URL": database_url,
-           "STREAMLIT_SERVER_PORT": str(port)}
-    log = tempfile.NamedTemporaryFile("w", prefix=f"concurrency-{port}-", suffix=".log",
-                                      delete=False)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_healthy(url, process)
-        yield {"url": url, "pid": process.pid, "log": log.name}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 # --- one browser session -------------------------------------------------------------------
@@ -417,13 +368,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="concurrency-bench-") as folder:
         database = private_copy(source, Path(folder))
         with serve_app(database) as app:
-            port = int(app["url"].rsplit(":", 1)[1])
             print("run 1: one app process, SQLite ...", flush=True)
             sqlite_run = asyncio.run(drive("one app process, SQLite 1M chain", [app["url"]],
-                                           [listening_pid(port)]))
+                                           [app["pid"]]))
     report(sqlite_run)
     with ExitStack() as stack:
-        apps = [stack.enter_context(serve_url(PG_URL)) for _ in range(PG_PROCESSES)]
+        logs = Path(tempfile.mkdtemp(prefix="concurrency-bench-logs-"))
+        apps = [stack.enter_context(serve_url(PG_URL, logs / f"app{i + 1}.log"))
+                for i in range(PG_PROCESSES)]
         print(f"\nrun 2: {PG_PROCESSES} app processes, PostgreSQL ...", flush=True)
         pg_run = asyncio.run(drive(f"{PG_PROCESSES} app processes, PostgreSQL 1M chain "
                                    "(sessions alternate between them)",

@@ -75,14 +75,13 @@ def full_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def serve_app(database: Path) -> Iterator[dict]:
-    """`streamlit run serve.py` (app and cookie route) on a free port, stopped afterwards."""
-    require_chromium()
+def serve_url(database_url: str, log_path: Path) -> Iterator[dict]:
+    """`streamlit run serve.py` (app and cookie route) on any database URL and a free port,
+    its output in `log_path`; yields its url and pid, stops it afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SPAOPS_DATABASE_URL": f"sqlite:///{database}",
+    env = {**os.environ, "SPAOPS_DATABASE_URL": database_url,
            "STREAMLIT_SERVER_PORT": str(port)}
-    log_path = database.parent / "streamlit.log"
     log = open(log_path, "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
@@ -92,7 +91,7 @@ def serve_app(database: Path) -> Iterator[dict]:
     )
     try:
         _wait_healthy(url, process)
-        yield {"url": url, "database": f"sqlite:///{database}", "log": log_path}
+        yield {"url": url, "database": database_url, "log": log_path, "pid": process.pid}
     finally:
         process.terminate()
         try:
@@ -100,6 +99,14 @@ def serve_app(database: Path) -> Iterator[dict]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@contextmanager
+def serve_app(database: Path) -> Iterator[dict]:
+    """The app on an SQLite file, its output beside the file (streamlit.log)."""
+    require_chromium()
+    with serve_url(f"sqlite:///{database}", database.parent / "streamlit.log") as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
