@@ -1,7 +1,7 @@
 """Actions speed on a 1,000,000-booking chain: `spaops actions` for the last 30 days.
 
 Target (issue 14): under 2 s for the command. Prints figures; asserts nothing. The seeded
-chain is kept in bench/out/ (the same file bench/report_bench.py seeds and reuses).
+chain is kept in bench/out/ (bench/chain.py seeds it once for every bench).
 """
 
 from __future__ import annotations
@@ -15,29 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from chain import BOOKINGS, chain_database  # noqa: E402
+
 from spaops import clock  # noqa: E402
 
-OUT = ROOT / "bench" / "out"
-BOOKINGS = 1_000_000
 TARGET_S = 2.0
-
-
-def chain_database() -> Path:
-    """The 1M-booking demo chain, seeded once and reused."""
-    from seed.demo import seed_demo
-    from spaops.db import make_engine, upgrade_schema
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"chain_{BOOKINGS}_{clock.today()}.db"
-    fresh = not path.exists()
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade_schema(engine)
-    if fresh:
-        began = time.perf_counter()
-        seed_demo(engine, bookings=BOOKINGS, today=clock.today())
-        print(f"seeded {BOOKINGS:,} bookings in {time.perf_counter() - began:.1f} s")
-    engine.dispose()
-    return path
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from actions_bench import BOOKINGS, chain_database  # noqa: E402
+from chain import BOOKINGS, chain_database  # noqa: E402
 from pages_bench import DRAWN_JS, TIMEOUT_MS, VIEWPORT, private_copy  # noqa: E402
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright  # noqa: E402
 from playwright.async_api import Error as PlaywrightError  # noqa: E402

@@ -13,30 +13,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from chain import BOOKINGS, OUT, chain_database
+
 from spaops import clock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "bench" / "out"
-BOOKINGS = 1_000_000
-
-
-def chain_database() -> Path:
-    """The 1M-booking demo chain, seeded once and reused."""
-    from seed.demo import seed_demo
-    from spaops.db import make_engine, upgrade_schema
-
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"chain_{BOOKINGS}_{clock.today()}.db"
-    fresh = not path.exists()
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade_schema(engine)  # also brings a chain seeded by an older version up to date
-    if fresh:
-        began = time.perf_counter()
-        seed_demo(engine, bookings=BOOKINGS, today=clock.today())
-        print(f"seeded {BOOKINGS:,} bookings in {time.perf_counter() - began:.1f} s")
-    engine.dispose()
-    return path
 
 
 def bare_group_by(rows: int = BOOKINGS) -> float:
