@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
 from models import Booking, Shift
@@ -35,20 +36,27 @@ def spread_over_hours(cells: Cells, day: Any, start_minute: int,
         cursor = next_hour
 
 
+def holds_time(period: Period,
+               location_ids: Collection[int] | None) -> tuple[ColumnElement[bool], ...]:
+    """Bookings holding a therapist's time (booked, done or missed) that start in the
+    period, at the locations in scope."""
+    b = Booking.__table__
+    begin, end = period.bounds()
+    return (b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME), b.c.starts_at >= begin,
+            b.c.starts_at < end, in_scope(b.c.location_id, location_ids))
+
+
 def booked_by_hour(session: Session, period: Period, *,
                    location_ids: Collection[int] | None = None) -> Cells:
     """Booked hands-on minutes in each (weekday, hour) they cover; bookings alike in
     weekday, start time and length are read once."""
     b = Booking.__table__
-    begin, end = period.bounds()
     weekday, hour, minute = (weekday_of(b.c.starts_at), hour_of(b.c.starts_at),
                              minute_of(b.c.starts_at))
     cells: Cells = {}
     for day, at, past, minutes, n in session.execute(
             select(weekday, hour, minute, b.c.duration_min, func.count())
-            .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
-                   b.c.starts_at >= begin, b.c.starts_at < end,
-                   in_scope(b.c.location_id, location_ids))
+            .where(*holds_time(period, location_ids))
             .group_by(weekday, hour, minute, b.c.duration_min)).all():
         spread_over_hours(cells, int(day), int(at) * 60 + int(past), float(minutes), float(n))
     return cells
@@ -60,13 +68,10 @@ def booked_by_location_and_date(session: Session, period: Period, *,
     """Per location: booked minutes in each (date, hour) they cover, every location in one
     reading (bookings alike in location, start and length read once)."""
     b = Booking.__table__
-    begin, end = period.bounds()
     cells: dict[int, Cells] = {}
     for location_id, start, minutes, n in session.execute(
             select(b.c.location_id, b.c.starts_at, b.c.duration_min, func.count())
-            .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
-                   b.c.starts_at >= begin, b.c.starts_at < end,
-                   in_scope(b.c.location_id, location_ids))
+            .where(*holds_time(period, location_ids))
             .group_by(b.c.location_id, b.c.starts_at, b.c.duration_min)).all():
         spread_over_hours(cells.setdefault(int(location_id), {}), start.date(),
                           start.hour * 60 + start.minute, float(minutes), float(n))

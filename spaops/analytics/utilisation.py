@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models import Booking, BookingDay, Location, Shift, Therapist
-from spaops.analytics.hours import HOLDS_TIME, WEEKDAYS, booked_by_hour, scheduled_by_hour
+from spaops.analytics.hours import (
+    HOLDS_TIME,
+    WEEKDAYS,
+    booked_by_hour,
+    holds_time,
+    scheduled_by_hour,
+)
 from spaops.analytics.kpis import Period, in_scope, kpi_sums
 from spaops.analytics.sqlfuncs import (
     day_of,
@@ -37,15 +43,12 @@ def therapist_utilisation(session: Session, period: Period, *,
     """Booked and scheduled minutes per therapist over the period, in scope."""
     b, sh, th, loc = (Booking.__table__, Shift.__table__, Therapist.__table__,
                       Location.__table__)
-    begin, end = period.bounds()
     booked = pd.DataFrame(session.execute(
         select(b.c.therapist_id, func.sum(b.c.duration_min).label("booked_minutes"),
                func.sum(func.coalesce(b.c.price_cents, 0)).filter(b.c.status == "completed")
                .label("revenue_cents"),
                func.count().filter(b.c.status == "completed").label("completed"))
-        .where(b.c.therapist_id.isnot(None), b.c.status.in_(HOLDS_TIME),
-               b.c.starts_at >= begin, b.c.starts_at < end, in_scope(b.c.location_id,
-                                                                     location_ids))
+        .where(*holds_time(period, location_ids))
         .group_by(b.c.therapist_id)).mappings().all(),
         columns=["therapist_id", "booked_minutes", "revenue_cents", "completed"])
     scheduled = pd.DataFrame(session.execute(
@@ -152,14 +155,12 @@ def hands_on_per_day(session: Session, period: Period, *,
                      location_ids: Collection[int] | None = None) -> pd.DataFrame:
     """Hands-on minutes per therapist per day (the daily cap is measured against this)."""
     b, th = Booking.__table__, Therapist.__table__
-    begin, end = period.bounds()
     day = day_of(b.c.starts_at).label("day")
     frame = pd.DataFrame(session.execute(
         select(th.c.name.label("therapist"), day,
                func.sum(b.c.duration_min).label("minutes"))
         .join(th, th.c.id == b.c.therapist_id)
-        .where(b.c.status.in_(HOLDS_TIME), b.c.starts_at >= begin, b.c.starts_at < end,
-               in_scope(b.c.location_id, location_ids))
+        .where(*holds_time(period, location_ids))
         .group_by(th.c.name, day)).mappings().all(), columns=["therapist", "day", "minutes"])
     frame["day"] = pd.to_datetime(frame["day"])
     return frame.sort_values(["day", "therapist"]).reset_index(drop=True)
