@@ -155,23 +155,23 @@ def _names(count: int, rng: random.Random) -> list[str]:
     return names
 
 
-def _mean_duration(menu: list[dict], mix: tuple[float, float, float]) -> float:
+def _bookings_per_day(menu: list[dict], loc: DemoLocation) -> float:
+    """About how many bookings a shift-day at this location holds: its hands-on minutes
+    (its share of a usual shift, under the cap) over the mean length its mix books."""
     means = []
     for family in FAMILIES:
         durations = [s["default_duration_min"] for s in menu if s["category"] == family]
         means.append(sum(durations) / len(durations))
-    return sum(w * m for w, m in zip(mix, means, strict=True)) / sum(mix)
+    mean = sum(w * m for w, m in zip(loc.mix, means, strict=True)) / sum(loc.mix)
+    return min(DAILY_CAP_MIN, loc.utilisation * loc.shift_hours * 60) / mean
 
 
 def _staff_size(bookings: int, menu: list[dict], chain: Chain, days_back: int) -> int:
     """Therapists enough for the bookings asked for (at least 30), with room to choose days."""
     rooms = sum(loc.rooms for loc in chain)
     shift_days = (days_back + DAYS_AHEAD / 2) * 5 / 7
-    per_therapist = sum(
-        loc.rooms / rooms * shift_days
-        * min(DAILY_CAP_MIN, loc.utilisation * loc.shift_hours * 60)
-        / _mean_duration(menu, loc.mix)
-        for loc in chain)
+    per_therapist = sum(loc.rooms / rooms * shift_days * _bookings_per_day(menu, loc)
+                        for loc in chain)
     return max(30, math.ceil(bookings * (1 - CANCELLED_SHARE) * 1.15 / per_therapist))
 
 
@@ -254,8 +254,7 @@ class _Planner:
                 per_family[family] = ([ix for ix, _ in ok], list(accumulate(w for _, w in ok)))
             self.options[t.id] = per_family
         self.family_cum = [list(accumulate(loc.mix)) for loc in chain]
-        self.per_day = [min(DAILY_CAP_MIN, loc.utilisation * loc.shift_hours * 60)
-                        / _mean_duration(menu, loc.mix) for loc in chain]
+        self.per_day = [_bookings_per_day(menu, loc) for loc in chain]
 
     def draw_service(self, t: _Therapist) -> int | None:
         """A service this therapist may give, drawn by the location's mix and popularity."""
