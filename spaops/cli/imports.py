@@ -61,26 +61,16 @@ def _progress(fraction: float, message: str) -> None:
     print(f"import: {fraction:4.0%} {message}", file=sys.stderr, flush=True)
 
 
-def cmd_import_shifts(args: argparse.Namespace) -> int:
-    """Import therapist shifts."""
-    from spaops.ingest import import_shifts, remembered_for_file
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    """Import a shift file or the roster with licenses and credentials (args.kind)."""
+    from spaops.ingest import import_roster, read_roster_export, remembered_for_file
 
     data = _read_file(args.file)
     engine = open_engine(args)
-    return _report(args, import_shifts(
-        engine, data, Path(args.file).name, username="cli",
-        mapping_overrides=remembered_for_file(engine, "shifts", data)))
-
-
-def cmd_import_therapists(args: argparse.Namespace) -> int:
-    """Import the roster with licenses and credentials."""
-    from spaops.ingest import import_therapists, remembered_for_file
-
-    data = _read_file(args.file)
-    engine = open_engine(args)
-    return _report(args, import_therapists(
-        engine, data, Path(args.file).name, username="cli",
-        mapping_overrides=remembered_for_file(engine, "therapists", data)))
+    preview = read_roster_export(
+        data, Path(args.file).name, args.kind,
+        mapping_overrides=remembered_for_file(engine, args.kind, data))
+    return _report(args, import_roster(engine, preview, username="cli"))
 
 
 def register(sub: Subparsers) -> None:
@@ -101,8 +91,8 @@ def register(sub: Subparsers) -> None:
     p = kinds.add_parser("shifts", help="therapist shifts")
     add_common(p)
     p.add_argument("file")
-    p.set_defaults(handler=cmd_import_shifts)
+    p.set_defaults(handler=cmd_import_roster)
     p = kinds.add_parser("therapists", help="the roster with licenses and credentials")
     add_common(p)
     p.add_argument("file")
-    p.set_defaults(handler=cmd_import_therapists)
+    p.set_defaults(handler=cmd_import_roster)
