@@ -109,9 +109,8 @@ def _changes_by_location(session: Session, window: Period, settings: dict,
     """Each location in scope (by name) with its changes, from two readings for them all."""
     locations = list(session.scalars(select(Location).where(
         in_scope(Location.__table__.c.id, location_ids)).order_by(Location.name)))
-    ids = [location.id for location in locations]  # named, so every planner walks the index
-    booked = booked_by_location_and_date(session, window, location_ids=ids)
-    scheduled = scheduled_by_location(session, window, location_ids=ids)
+    booked = booked_by_location_and_date(session, window, location_ids=location_ids)
+    scheduled = scheduled_by_location(session, window, location_ids=location_ids)
     return [(location, _changes(location, booked.get(location.id, {}),
                                 scheduled.get(location.id, {}), settings))
             for location in locations]

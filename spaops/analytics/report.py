@@ -17,7 +17,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
 from models import BookingDay, Location, MarketBand, Service, Shift
-from spaops.analytics.sqlfuncs import minutes_between
+from spaops.analytics.sqlfuncs import at_every_location, minutes_between
 
 # The figures of the `report kpis` document, in the contract's order.
 FIGURES = (
@@ -87,10 +87,11 @@ def in_scope(column: Any, location_ids: Collection[int] | None) -> ColumnElement
     """SQL condition restricting a location column to the ids in scope (None = all).
 
     "All" is spelled as every location's id, not as no condition, so the planner still
-    walks the (location_id, starts_at) index one location at a time.
+    walks the (location_id, starts_at) index one location at a time (see
+    `at_every_location` for how each database is told).
     """
     if location_ids is None:
-        return column.in_(select(Location.__table__.c.id))
+        return at_every_location(column)
     if not location_ids:
         return false()
     return column.in_(sorted(location_ids))

@@ -6,6 +6,7 @@ from sqlalchemy import Date, Float, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.sqltypes import NullType
 
 
 class minutes_between(FunctionElement[float]):  # noqa: N801 (reads as a SQL function)
@@ -126,6 +127,30 @@ def _minute_sqlite(element: minute_of, compiler: Any, **kw: Any) -> str:
 def _minute_default(element: minute_of, compiler: Any, **kw: Any) -> str:
     (ts,) = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"CAST(EXTRACT(MINUTE FROM {ts}) AS INTEGER)"
+
+
+class at_every_location(ColumnElement[bool]):  # noqa: N801 (reads as a SQL condition)
+    """A location id column is one of the locations' ids: written so that each planner
+    still walks a (location_id, ...) index one location at a time. SQLite does with an IN
+    subquery; PostgreSQL turns that into a hash join over the whole table, but walks the
+    index for `= ANY(ARRAY(subquery))`."""
+
+    type = NullType()  # a predicate as written: no "= 1" added around it on SQLite
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+
+
+@compiles(at_every_location, "sqlite")
+def _every_location_sqlite(element: at_every_location, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.column, **kw)} IN (SELECT location.id FROM location)"
+
+
+@compiles(at_every_location)
+def _every_location_default(element: at_every_location, compiler: Any, **kw: Any) -> str:
+    return (f"{compiler.process(element.column, **kw)} "
+            "= ANY(ARRAY(SELECT location.id FROM location))")
 
 
 def as_float(expr: ColumnElement[Any]) -> ColumnElement[float]:
