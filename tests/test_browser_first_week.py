@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.utils.browser import choose, open_page, serve_app, sign_in, wait_for_run
@@ -73,18 +74,27 @@ def _edit_first_shift(page, monday: str, shift: str) -> None:  # type: ignore[no
     page.locator("h1").first.click()  # the field commits its value when it loses focus
     page.get_by_text(re.compile(rf"^Week of Mon {int(monday)} Nov")).wait_for(timeout=15_000)
     wait_for_run(page)
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 30, box["y"] + 52)  # the first row's therapist cell
-    page.keyboard.press("ArrowRight")  # Monday
-    page.wait_for_timeout(300)
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(500)
-    page.keyboard.press("Control+a")
-    page.keyboard.type(shift, delay=50)
-    page.keyboard.press("Enter")
-    wait_for_run(page)
-    page.get_by_role("button", name="Save changes").click()
+    save = page.get_by_role("button", name="Save changes")
+    for _ in range(3):  # the grid is a canvas: a click while it redraws edits nothing
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        expect(grid).to_be_visible(timeout=15_000)
+        page.wait_for_timeout(500)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 30, box["y"] + 52)  # the first row's therapist cell
+        page.keyboard.press("ArrowRight")  # Monday
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(500)
+        page.keyboard.press("Control+a")
+        page.keyboard.type(shift, delay=50)
+        page.keyboard.press("Enter")
+        wait_for_run(page)
+        try:
+            save.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    save.click()
     page.get_by_text("Saved 1 change to the rota.").wait_for(timeout=30_000)
     wait_for_run(page)
 
