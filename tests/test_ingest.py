@@ -155,6 +155,32 @@ def test_reimport_changes_nothing_then_an_edit_updates(engine):
     assert _booking(engine, "MB-3").price_cents == 9900
 
 
+def test_an_update_without_a_therapist_keeps_the_one_assigned_here(engine):
+    _seed_names(engine)
+    _import(engine, MINDBODY)
+    with Session(engine) as s:
+        jose = s.scalars(select(Therapist)).one()
+        jose_id, harbor_id = jose.id, jose.home_location_id
+        mb2 = s.scalars(select(Booking).where(Booking.external_ref == "MB-2")).one()
+        mb2.therapist_id = jose_id  # a manager assigns the open booking
+        s.add(Therapist(name="Wren Sato", name_key="wren sato", home_location_id=harbor_id))
+        s.commit()
+    edited = (MINDBODY.replace(b'"$1,180.00"', b"$180.00")
+              .replace(b"MB-3,Harbor Day Spa,Jos\xc3\xa9 \xc3\x81lvarez", b"MB-3,Harbor Day Spa,"
+                       b"Wren Sato").replace(b"Late Cancel", b"Checked Out"))
+    document = _import(engine, edited)
+    assert (document["inserted"], document["updated"], document["unchanged"]) == (0, 2, 2)
+    mb2, mb3 = _booking(engine, "MB-2"), _booking(engine, "MB-3")
+    assert (mb2.price_cents, mb2.therapist_id) == (18000, jose_id)  # kept, price changed
+    assert (mb3.status, mb3.therapist_id != jose_id) == ("completed", True)  # replaced
+    assert (mb2.ends_at, mb3.ends_at) == (datetime(2026, 11, 4, 11, 30),
+                                          datetime(2026, 11, 5, 10, 0))
+    with engine.connect() as conn:  # the daily rollup follows the set-wise update
+        rolled = dict(conn.execute(text(
+            "SELECT status, SUM(bookings) FROM booking_day GROUP BY status")).all())
+    assert rolled == {"completed": 2, "booked": 1, "no_show": 1}
+
+
 def test_duplicates_last_valid_occurrence_wins(engine):
     data = (
         b"id,location,therapist,service,client,start,duration,price,status\n"

@@ -22,6 +22,7 @@ from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
 from spaops.ingest.bulk import paused_gc
 from spaops.ingest.history import record_batch
+from spaops.ingest.staging import upsert_bookings
 from spaops.ingest.values import categories_of
 from spaops.names import name_key
 from spaops.revision import bump_data_revision
@@ -106,9 +107,20 @@ def _existing_bookings(session: Session, refs: pd.Series) -> pd.DataFrame:
                          .outerjoin(cl, cl.c.id == b.c.client_id)))
     found = [session.execute(stmt.where(_one_of(session, b.c.external_ref,
                                                 refs.iloc[at:at + LOOKUP_CHUNK].tolist())))
-             .mappings().all() for at in range(0, len(refs), LOOKUP_CHUNK)]
-    return pd.DataFrame([row for rows in found for row in rows],
-                        columns=["id", "external_ref", *COMPARED])
+             .all() for at in range(0, len(refs), LOOKUP_CHUNK)]
+    names = ["id", "external_ref", *COMPARED]
+    columns = list(zip(*(row for rows in found for row in rows), strict=True)) \
+        or [()] * len(names)
+    # Column by column: pandas reads a hundred thousand Row objects ten times slower.
+    return pd.DataFrame({name: pd.Series(column, dtype=None if column else object)
+                         for name, column in zip(names, columns, strict=True)})
+
+
+def _among(values: pd.Series, known: pd.Series) -> pd.Series:
+    """`values.isin(known)` for text, through a Python set: pandas' isin on strings
+    takes half a second per 100,000 booking ids, the set a twentieth of that."""
+    members = set(known.dropna().tolist())
+    return pd.Series([v in members for v in values.tolist()], index=values.index, dtype=bool)
 
 
 def _reject(rows: pd.DataFrame, failed: pd.Series,
@@ -206,7 +218,7 @@ def plan_bookings(
     kept = rows["outcome"].isna()
 
     existing = _existing_bookings(session, rows.loc[kept, "booking_ref"].dropna())
-    matched = kept & rows["booking_ref"].isin(existing["external_ref"]).fillna(False)
+    matched = kept & _among(rows["booking_ref"], existing["external_ref"])
     rows.loc[kept & ~matched, "outcome"] = "inserted"
     # Compared column by column for the rows already stored only, never the whole file.
     mine = rows.loc[matched]
@@ -394,42 +406,56 @@ def _moments(series: pd.Series, sqlite: bool) -> list:
     return text[codes].tolist()
 
 
-def _booking_columns(frame: pd.DataFrame, clients: dict, batch_id: int,
-                     sqlite: bool) -> dict[str, list]:
-    """The booking table's columns for these rows, built column by column."""
+def _booking_frame(frame: pd.DataFrame, clients: dict, batch_id: int) -> pd.DataFrame:
+    """The booking table's columns for these rows (NA where the database takes NULL)."""
     starts = pd.to_datetime(frame["starts_at"])
     minutes = frame["duration_min"].astype("Int64")
-    return {
-        "location_id": _values(frame["location_id"].astype("Int64")),
-        "service_id": _values(frame["service_id"].astype("Int64")),
-        "client_id": _values(frame["client"].map(clients).astype("Int64")),
-        "starts_at": _moments(starts, sqlite),
-        "ends_at": _moments(starts + pd.to_timedelta(minutes.astype("int64"), unit="min"),
-                            sqlite),
-        "duration_min": _values(minutes),
-        "price_cents": _values(frame["price_cents"].astype("Int64")),
-        "status": _values(frame["status"].astype("string")),
-        "requested": [bool(v) for v in frame["requested"].tolist()],
-        "therapist_id": _values(frame["therapist_id"].astype("Int64")),
-        "import_batch_id": [batch_id] * len(frame),
-    }
+    return pd.DataFrame({
+        "external_ref": frame["booking_ref"].astype("string"),
+        "location_id": frame["location_id"].astype("Int64"),
+        "service_id": frame["service_id"].astype("Int64"),
+        "client_id": frame["client"].map(clients).astype("Int64"),
+        "starts_at": starts,
+        "ends_at": starts + pd.to_timedelta(minutes.astype("int64"), unit="min"),
+        "duration_min": minutes,
+        "price_cents": frame["price_cents"].astype("Int64"),
+        "status": frame["status"].astype("string"),
+        "requested": frame["requested"].astype(bool),
+        "therapist_id": frame["therapist_id"].astype("Int64"),
+        "import_batch_id": batch_id,
+    }, index=frame.index)
+
+
+def _booking_columns(frame: pd.DataFrame, clients: dict, batch_id: int,
+                     sqlite: bool) -> dict[str, list]:
+    """The booking table's columns for these rows as lists the DBAPI binds."""
+    table = _booking_frame(frame, clients, batch_id)
+    return {name: _moments(column, sqlite) if name in ("starts_at", "ends_at")
+            else column.tolist() if name == "requested" else _values(column)
+            for name, column in table.items()}
 
 
 def _write_bookings(session: Session, plan: ImportPlan, clients: dict,
                     batch_id: int) -> None:
     """Insert the new bookings and update the changed ones, in bulk, column by column."""
-    sqlite = session.connection().dialect.name == "sqlite"
     rows = plan.rows
     needed = ["booking_ref", "location_id", "service_id", "client", "starts_at",
               "duration_min", "price_cents", "status", "requested", "therapist_id"]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # set-wise, through a staging table
+        written = rows.loc[plan.written().to_numpy(), needed]
+        frame = _booking_frame(written, clients, batch_id)
+        frame.insert(0, "id", plan.stored["db_id"].reindex(written.index).astype("Int64"))
+        upsert_bookings(connection, frame)
+        return
+    sqlite = connection.dialect.name == "sqlite"
     new = rows.index[(rows["outcome"] == "inserted").to_numpy()]
     # In start order per location: the booking indexes then grow mostly at their ends.
     order = new[np.lexsort((rows.loc[new, "starts_at"].to_numpy(),
                             rows.loc[new, "location_id"].to_numpy()))]
     for start in range(0, len(order), WRITE_CHUNK):  # bounded memory on a million rows
         part = rows.loc[order[start:start + WRITE_CHUNK], needed]
-        columns = {"external_ref": _values(part["booking_ref"].astype("string")),
-                   **_booking_columns(part, clients, batch_id, sqlite)}
+        columns = _booking_columns(part, clients, batch_id, sqlite)
         insert_tuples(session, Booking, list(columns), zip(*columns.values(), strict=True))
 
     changed = rows.loc[(rows["outcome"] == "updated").to_numpy(), needed]
