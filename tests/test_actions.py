@@ -157,6 +157,26 @@ def test_a_location_in_scope_never_sees_another(engine):
     assert nobody == []
 
 
+def test_readers_side_by_side_find_what_one_session_finds(engine):
+    """A fresh session runs the readers on connections of their own; one already in a
+    transaction (which may hold writes the others cannot see) runs them itself."""
+    build_actions_chain(engine)
+    with Session(engine) as fresh:
+        side_by_side = build_actions(fresh, FROM, TO)
+    with Session(engine) as begun:
+        begun.get(Setting, "cadence_therapeutic_days").value = "30"
+        begun.flush()  # uncommitted: only this session's own connection sees it
+        alone = build_actions(begun, FROM, TO)
+        begun.rollback()
+        again = build_actions(begun, FROM, TO)
+    assert [a.document() for a in side_by_side] == [a.document() for a in again]
+    # With a 30-day cadence C1 (35 days) is 5 days overdue and C4 (75 days) 45.
+    assert [c["days_overdue"] for a in _of(alone, "clients_drifting")
+            for c in a.evidence["clients"]] == [5, 45]
+    assert {a.kind for a in side_by_side} == {"price_below_band", "license_risk",
+                                              "over_cap", "clients_drifting"}
+
+
 def test_nothing_applies_on_an_empty_chain(engine):
     with Session(engine) as session:
         assert actions_document(session, FROM, TO) == {

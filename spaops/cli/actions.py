@@ -23,8 +23,10 @@ def cmd_actions(args: argparse.Namespace) -> int:
 
     engine = open_engine(args)
     with session_scope(engine) as session:
+        scope = location_ids(args, session)
+    with session_scope(engine) as session:  # a fresh session: its readers run side by side
         document = actions_document(session, args.date_from, args.date_to,
-                                    location_ids=location_ids(args, session))
+                                    location_ids=scope)
     if args.json:
         emit(document)
     else:
