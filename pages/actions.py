@@ -2,10 +2,16 @@
 
 import streamlit as st
 
-from spaops.actions import build_actions, watch_volume
-from ui.actions import action_card, downloads, shown_actions, unit_totals, watch_list
+from ui.actions import (
+    action_card,
+    downloads,
+    load_actions,
+    load_watch,
+    shown_actions,
+    unit_totals,
+    watch_list,
+)
 from ui.auth import require_page
-from ui.data import load
 from ui.filters import sidebar_filters
 from ui.navigation import pages_for
 from ui.widgets import empty_state
@@ -18,7 +24,7 @@ st.title("Actions")
 st.caption(f"What to do this week, worth most first. Windows end on {period.end}: prices "
            "look at the 90 days before it, shift hours at the 8 weeks before it, drifting "
            "clients at its cadence; licenses and the daily cap look ahead from today.")
-actions = load(build_actions, period.start, period.end, location_ids=scope)
+actions = load_actions(period, scope)
 if actions:
     unit_totals(actions)
     downloads(actions, period.end, scope)
@@ -27,4 +33,4 @@ if actions:
         action_card(action, open_pages)
 else:
     empty_state("Nothing to act on for these locations and this period.")
-watch_list(load(watch_volume, period.end, location_ids=scope))
+watch_list(load_watch(period, scope))

@@ -13,9 +13,11 @@ from spaops.analytics.kpis import (
 )
 from spaops.figures.overview import weekly_revenue_figure
 from spaops.onboarding import setup_progress
+from ui.actions import prefetch_actions
 from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
+from ui.navigation import pages_for
 from ui.setup import setup_guide
 from ui.widgets import delta_text, download_csv, empty_state, money, percent, table
 
@@ -71,3 +73,6 @@ if weekly.empty:
 else:
     st.plotly_chart(weekly_revenue_figure(weekly, period.start, period.end), width="stretch",
                     key="overview_weekly")
+
+if "actions" in pages_for(viewer.role):  # the slowest page to open: worked out meanwhile
+    prefetch_actions(period, scope)

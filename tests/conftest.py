@@ -28,6 +28,9 @@ __all__ = ["full_demo_template", "live_app"]
 # make test), so no result depends on the day CI happens to run; the app processes that
 # browser tests start inherit it. tests/test_seed.py checks the demo on every day of a year.
 os.environ.setdefault(clock.TODAY_ENV, "2026-11-24")
+# In-process pages (AppTest) fill no cache in the background: a fill outliving its test
+# could land in the next test's cache. The app servers of the browser tests turn it on.
+os.environ.setdefault("SPAOPS_PREFETCH", "0")
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 POSTGRES_URL = os.environ.get("SPAOPS_TEST_POSTGRES_URL", "")

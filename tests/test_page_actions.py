@@ -1,15 +1,19 @@
 """The Actions page through AppTest: the same actions as the domain, scoped by role."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from sqlmodel import Session
 
+import ui.data
 from spaops import clock
 from spaops.actions import UNITS, build_actions
 from spaops.analytics.kpis import locations_in_scope
 from spaops.db import make_engine
 from tests.utils.apptest import open_page, sign_in
+from ui.actions import evidence_key
 
 pytestmark = pytest.mark.usefixtures("app_database")
 OTHERS = ("Maple Grove Spa", "Pinecrest Retreat", "Midtown Recovery Clinic")
@@ -54,6 +58,24 @@ def test_owner_sees_every_action_worth_most_first(app_database):
     assert at.metric[0].value == f"${sum(a.value for a in expected if a.unit == 'USD/month'):,.0f}"
 
 
+def test_evidence_is_drawn_when_its_panel_is_opened(app_database):
+    at = open_page(sign_in("owner"), "pages/actions.py")
+    drifting = next(a for a in _expected(app_database) if a.kind == "clients_drifting")
+    tables = len(at.dataframe)  # the watch list; no evidence is drawn while panels are shut
+    assert not any(c.value.startswith("Evidence from") for c in at.caption)
+    at.session_state[evidence_key(drifting)] = True  # what a click on the panel sets
+    at.run()
+    assert not at.exception, at.exception
+    period = drifting.evidence["period"]
+    assert f"Evidence from {period['from']} to {period['to']}" in [c.value for c in at.caption]
+    assert len(at.dataframe) == tables + 1
+    shown = at.dataframe[0].value
+    assert list(shown.columns) == ["Client", "Last visit", "Last therapist", "Usual service",
+                                   "Days overdue"]
+    assert shown["Client"].tolist() == [c["client"] for c in
+                                        drifting.evidence["clients"][:len(shown)]]
+
+
 def test_a_manager_sees_only_their_location(app_database):
     at = open_page(sign_in("manager"), "pages/actions.py")
     assert not at.exception, at.exception
@@ -71,3 +93,40 @@ def test_staff_cannot_open_actions():
     except Exception:  # not in the staff navigation at all
         return
     assert not at.metric
+
+
+def _join_prefetch() -> list[str]:
+    """Wait for the background fills the last run started; their names."""
+    fills = [t for t in threading.enumerate() if t.name.startswith("prefetch-")]
+    for fill in fills:
+        fill.join(timeout=60)
+    return [t.name for t in fills]
+
+
+def test_prefetch_runs_every_fill_in_the_background_even_after_one_fails(caplog):
+    done: list[str] = []
+
+    def fails() -> None:
+        raise RuntimeError("the database went away")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ui.data, "PREFETCH", True)
+        ui.data.prefetch("test", [lambda: done.append("first"), fails,
+                                  lambda: done.append("last")])
+        assert _join_prefetch() == ["prefetch-test"]
+    assert done == ["first", "last"]
+    assert "prefetch of test failed" in caplog.text
+
+
+def test_the_overview_works_out_the_actions_page_meanwhile(app_database, monkeypatch, caplog):
+    monkeypatch.setattr(ui.data, "PREFETCH", True)
+    sign_in("owner")  # lands on the Overview, which starts the fill once it is sent
+    assert _join_prefetch() == ["prefetch-actions"]
+    assert "failed" not in caplog.text
+    began = time.perf_counter()
+    at = open_page(sign_in("owner"), "pages/actions.py")
+    assert not at.exception, at.exception
+    assert [m.value for m in at.markdown if m.value.startswith("Raise ")]
+    assert time.perf_counter() - began < 30  # the page did not hang on the filled entry
+    staff = sign_in("staff")  # staff have no Actions page: nothing is worked out for them
+    assert not staff.exception and _join_prefetch() == []

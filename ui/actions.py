@@ -8,10 +8,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from spaops.actions import UNITS, Action, call_list, shift_plan_for
+from spaops.actions import UNITS, Action, build_actions, call_list, shift_plan_for, watch_volume
+from spaops.analytics.report import Period
 from spaops.db import session_scope as spaops_session
 from spaops.export import safe_csv
-from ui.data import engine
+from ui.data import engine, load, prefetch
 from ui.navigation import PAGES
 from ui.widgets import download_csv, table
 
@@ -52,6 +53,22 @@ LIST_LABELS = {
 }
 
 
+def load_actions(period: Period, scope: Collection[int] | None) -> list[Action]:
+    """The Actions page's actions (cached)."""
+    return load(build_actions, period.start, period.end, location_ids=scope)
+
+
+def load_watch(period: Period, scope: Collection[int] | None) -> pd.DataFrame:
+    """The Actions page's watch list (cached)."""
+    return load(watch_volume, period.end, location_ids=scope)
+
+
+def prefetch_actions(period: Period, scope: Collection[int] | None) -> None:
+    """Work out the Actions page in the background (its first view waits on the slowest
+    readers of the app), while the person reads the page just sent."""
+    prefetch("actions", [lambda: load_actions(period, scope), lambda: load_watch(period, scope)])
+
+
 def value_text(value: float, unit: str) -> str:
     """An action's value as a card shows it, under the unit's title: "$260", "27"."""
     if unit == "USD/month":
@@ -74,7 +91,8 @@ def _evidence(action: Action) -> None:
     figures = {EVIDENCE_LABELS.get(k, k.replace("_", " ").capitalize()): v
                for k, v in action.evidence.items() if not isinstance(v, dict | list)}
     if figures:  # a line of figures, not a table: a page of cards stays light
-        st.markdown(" · ".join(f"{label}: **{value}**" for label, value in figures.items()))
+        line = " · ".join(f"{label}: **{value}**" for label, value in figures.items())
+        st.markdown(line.replace("$", "\\$"))  # two "$" would be read as a formula
     for rows in (v for v in action.evidence.values() if isinstance(v, list) and v):
         if len(rows) > EVIDENCE_ROWS:  # the rest are in a download
             where = ("**Download call list**" if action.kind == "clients_drifting"
@@ -86,6 +104,11 @@ def _evidence(action: Action) -> None:
         st.dataframe(frame.rename(columns=LIST_LABELS), hide_index=True, width="stretch")
 
 
+def evidence_key(action: Action) -> str:
+    """The key of an action's evidence panel (it keeps the panel open across reruns)."""
+    return f"evidence_{action.kind}_{action.location}_{action.subject}"
+
+
 def action_card(action: Action, open_pages: Collection[str]) -> None:
     """One action: what to do, its worth, the evidence, the assumptions, the link."""
     with st.container(border=True):
@@ -93,10 +116,15 @@ def action_card(action: Action, open_pages: Collection[str]) -> None:
         left.markdown(f"**{KIND_TITLES.get(action.kind, action.kind)}** · {action.location}")
         left.write(action.instruction)
         right.metric(UNIT_TITLES[action.unit], value_text(action.value, action.unit))
-        with st.expander("Evidence and assumptions"):
-            _evidence(action)
-            for assumption in action.assumptions:
-                st.caption(f"Assumes {assumption}.")
+        # Drawn only once opened: a page of cards with a table in each took the browser
+        # seconds to lay out on a large chain, for evidence most people never open.
+        evidence = st.expander("Evidence and assumptions", on_change="rerun",
+                               key=evidence_key(action))
+        if evidence.open:
+            with evidence:
+                _evidence(action)
+                for assumption in action.assumptions:
+                    st.caption(f"Assumes {assumption}.")
         if action.page in open_pages:
             path, title, icon = PAGES[action.page]
             st.page_link(path, label=f"See the evidence on {title}", icon=icon)

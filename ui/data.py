@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,6 +18,9 @@ from spaops.db import session_scope as _session_scope
 from spaops.revision import data_revision
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+PREFETCH = os.environ.get("SPAOPS_PREFETCH", "1") != "0"  # the in-process tests turn it off
+PREFETCH_NICE = 10
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,3 +72,28 @@ def fresh(fn: Callable[[Session], T]) -> T:
     """Run a read that must never be cached (forms about to write, for example)."""
     with session_scope() as session:
         return fn(session)
+
+
+def prefetch(name: str, loads: list[Callable[[], object]]) -> None:
+    """Fill the cache for a page the person is likely to open next, in the background.
+
+    Started once a page has been sent, so the browser draws it while the server works
+    ahead, at a lower priority than both (threads it starts inherit it). A page that asks
+    for a loader still being filled waits for that computation (Streamlit locks each
+    cache entry while it is computed), never repeats it.
+    """
+    if not PREFETCH:
+        return
+
+    def run() -> None:
+        try:  # below the browser and the pages being served (Linux: nice is per thread)
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PREFETCH_NICE)
+        except (AttributeError, OSError):
+            pass
+        for fill in loads:
+            try:
+                fill()
+            except Exception:  # the page will compute it itself, and show any error then
+                log.exception("prefetch of %s failed", name)
+
+    threading.Thread(target=run, name=f"prefetch-{name}", daemon=True).start()

@@ -81,7 +81,7 @@ def serve_url(database_url: str, log_path: Path) -> Iterator[dict]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "SPAOPS_DATABASE_URL": database_url,
-           "STREAMLIT_SERVER_PORT": str(port)}
+           "STREAMLIT_SERVER_PORT": str(port), "SPAOPS_PREFETCH": "1"}
     log = open(log_path, "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
