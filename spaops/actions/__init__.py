@@ -39,7 +39,7 @@ def build_actions(session: Session, start: date, end: date, *,
     """Every action for the locations in scope, sorted by value within each unit."""
     if end < start:
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
-    side_by_side = _own_connections(session)
+    side_by_side = _side_by_side(session)
     settings = load_settings(session)
     today = today or clock_today()
     scope = {"location_ids": location_ids}
@@ -50,29 +50,27 @@ def build_actions(session: Session, start: date, end: date, *,
                    *license_actions(s, today, settings, **scope),
                    *over_cap_actions(s, today, settings, **scope)],
     ]
-    if side_by_side is None:
-        found = [group(session) for group in groups]
+    if side_by_side:
+        with ThreadPoolExecutor(max_workers=len(groups), thread_name_prefix="actions") as pool:
+            found = list(pool.map(lambda group: _on_own_session(session, group), groups))
     else:
-        found = list(side_by_side.map(lambda group: _on_own_session(session, group), groups))
-        side_by_side.shutdown()
+        found = [group(session) for group in groups]
     actions = [action for group in found for action in group]
     return sorted(actions, key=lambda a: (UNITS.index(a.unit), -a.value, a.location,
                                           a.subject))
 
 
-def _own_connections(session: Session) -> ThreadPoolExecutor | None:
-    """Threads to run the readers side by side, each on a connection of its own, when
-    that sees what `session` sees: a session that has not begun yet (so it holds no
+def _side_by_side(session: Session) -> bool:
+    """Whether the readers may run side by side, each on a connection of its own: when
+    that sees what `session` sees, i.e. a session that has not begun yet (so it holds no
     unflushed or uncommitted writes) on an engine with a pool of connections.
 
     The two slowest readers (drifting clients, staffing) then overlap: the database
     works on both while Python waits, so the page waits for the slowest, not the sum.
     """
     bind = session.get_bind()
-    if session.in_transaction() or not isinstance(bind, Engine) \
-            or isinstance(bind.pool, StaticPool):
-        return None
-    return ThreadPoolExecutor(max_workers=3, thread_name_prefix="actions")
+    return not session.in_transaction() and isinstance(bind, Engine) \
+        and not isinstance(bind.pool, StaticPool)
 
 
 def _on_own_session(session: Session, reader: Callable[[Session], list[Action]]
