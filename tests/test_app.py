@@ -1,5 +1,6 @@
 """The whole app in-process (AppTest): sign-in first, every page runs, figures match SQL."""
 
+import sys
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -92,3 +93,14 @@ def test_a_user_disabled_while_signed_in_is_signed_out_on_the_next_click(app_dat
     assert not at.exception
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     assert any("disabled or removed" in i.value for i in at.info)
+
+
+def test_the_sign_in_page_imports_every_page_meanwhile():
+    from ui.navigation import PAGES, modules_of
+
+    assert {"spaops.analytics.alerts", "spaops.figures.overview", "ui.actions"} <= set(
+        modules_of("pages/overview.py"))
+    assert "spaops.figures.rota" in modules_of("pages/shifts.py")
+    sign_in("owner")  # the sign-in page imports them, once per process
+    every = {m for file, _title, _icon in PAGES.values() for m in modules_of(file)}
+    assert every <= set(sys.modules)

@@ -34,6 +34,7 @@ from spaops.sessions import (
     touch_session,
 )
 from ui.data import session_scope
+from ui.navigation import import_every_page
 from ui.session_cookie import ADOPT_PATH, CLEAR_PATH, COOKIE_NAME
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,8 @@ def sign_in_page() -> None:
     if demo:
         st.caption("Demo database: sign in as `owner`, `manager` or `staff`, password `demo`.")
     _load_charts_meanwhile()
+    if not submitted:  # the form is on screen: load the pages' code while the person types
+        import_every_page()
     if submitted:
         try:
             with session_scope(write=True) as session:
