@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,8 +15,6 @@ from spaops.auth import PAGES_BY_ROLE
 
 APP_DIR = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
-_warming = threading.Lock()
-_warmed: set[str] = set()
 
 # key -> (file relative to app.py, title, icon), in sidebar order.
 PAGES: dict[str, tuple[str, str, str]] = {
@@ -66,6 +64,7 @@ def modules_of(page_file: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+@functools.cache  # once per process
 def import_every_page() -> None:
     """Import what every page imports, once per process.
 
@@ -74,10 +73,6 @@ def import_every_page() -> None:
     while the person types. It runs in the page's own thread: in a background thread,
     plotly saw pandas half imported and failed.
     """
-    with _warming:
-        if "pages" in _warmed:
-            return
-        _warmed.add("pages")
     for page_file, _title, _icon in PAGES.values():
         for module in modules_of(page_file):
             try:
