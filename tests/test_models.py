@@ -3,11 +3,14 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import Booking, Credential, Location, Service, Shift, Therapist
+from spaops.db import make_engine
 from spaops.names import display_name, name_key
+from tests.conftest import require_postgres
 
 
 def _location(session: Session, name: str = "Harbor Day Spa") -> Location:
@@ -90,3 +93,14 @@ def test_location_names_are_unique_by_key(engine):
 def test_name_matching_ignores_case_and_spacing():
     assert name_key("  josé  álvarez ") == name_key("José Álvarez")
     assert display_name("  José   Álvarez ") == "José Álvarez"
+
+
+@pytest.mark.postgres
+def test_postgres_connections_run_without_jit():
+    """The dashboards' queries are short: PostgreSQL's JIT cost more than it saved."""
+    engine = make_engine(require_postgres())
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW jit")).scalar() == "off"
+    finally:
+        engine.dispose()
