@@ -2,27 +2,18 @@
 
 import streamlit as st
 
-from spaops import clock
-from spaops.analytics.alerts import owner_alerts
-from spaops.analytics.kpis import (
-    FORMULAS,
-    chain_figures,
-    kpi_sums,
-    location_figures,
-    weekly_revenue,
-)
+from spaops.analytics.kpis import FORMULAS, chain_figures, location_figures
 from spaops.figures.overview import weekly_revenue_figure
-from spaops.onboarding import setup_progress
 from ui.actions import prefetch_actions
 from ui.auth import require_page
-from ui.data import load
 from ui.filters import sidebar_filters
 from ui.navigation import pages_for
+from ui.overview import load_alerts, load_progress, load_sums, load_weekly
 from ui.setup import setup_guide
 from ui.widgets import delta_text, download_csv, empty_state, money, percent, table
 
 viewer = require_page("overview")
-progress = load(setup_progress, location_ids=viewer.location_ids)
+progress = load_progress(viewer.location_ids)
 if progress.needs_guide:  # an empty chain: the setup steps instead of empty charts
     st.title("Overview")
     setup_guide(progress, viewer)
@@ -35,9 +26,8 @@ st.title("Overview")
 st.caption(f"{period.start:%b %d, %Y} – {period.end:%b %d, %Y} · "
            f"{', '.join(filters.location_names) or 'no locations'}")
 
-sums = load(kpi_sums, period, location_ids=scope)
-now = chain_figures(sums)
-before = chain_figures(load(kpi_sums, period.previous(), location_ids=scope))
+sums, sums_before = load_sums(period, scope)
+now, before = chain_figures(sums), chain_figures(sums_before)
 if now["bookings"] == 0:
     empty_state("No bookings in this period for these locations.")
 
@@ -53,7 +43,7 @@ cards[3].metric("Therapeutic share", percent(now["therapeutic_share"]),
                 delta_text(now["therapeutic_share"], before["therapeutic_share"], as_points=True),
                 help=FORMULAS["therapeutic_share"])
 
-alerts = load(owner_alerts, period, clock.today(), location_ids=scope)
+alerts = load_alerts(period, scope)
 with st.expander(f"Alerts ({len(alerts)})", expanded=bool(alerts), icon=":material/notifications:"):
     if not alerts:
         st.success("Nothing needs attention: licenses valid, utilisation in band, prices "
@@ -67,7 +57,7 @@ table(locations)
 download_csv(locations, f"locations_{period.start}_{period.end}.csv",
              key="dl_overview_locations")
 
-weekly = load(weekly_revenue, period, location_ids=scope)
+weekly = load_weekly(period, scope)
 if weekly.empty:
     empty_state("No completed bookings to chart yet.")
 else:

@@ -1,17 +1,21 @@
 """The Actions page through AppTest: the same actions as the domain, scoped by role."""
 
+import functools
 import threading
 from datetime import timedelta
 
 import pytest
+import streamlit as st
 from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
 
 import ui.data
+import ui.overview
 from spaops import clock
 from spaops.actions import UNITS, build_actions
 from spaops.analytics.kpis import locations_in_scope
 from spaops.db import make_engine
-from tests.utils.apptest import open_page, sign_in
+from tests.utils.apptest import APP, TIMEOUT, open_page, sign_in
 from ui.actions import evidence_key
 
 pytestmark = pytest.mark.usefixtures("app_database")
@@ -137,9 +141,31 @@ def test_prefetch_runs_every_fill_in_the_background_even_after_one_fails(fills, 
     assert "prefetch of test failed" in caplog.text
 
 
+def test_the_sign_in_form_works_out_the_chain_overview_meanwhile(app_database, fills,
+                                                                 monkeypatch, caplog):
+    st.cache_data.clear()
+    AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # the form, not yet sent
+    assert _finished(fills) == ["prefetch-chain-overview"]
+    assert "failed" not in caplog.text
+    computed: list[str] = []
+
+    def counted(fn):  # the same loader (and cache key), counting the runs the cache missed
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            computed.append(fn.__name__)
+            return fn(*args, **kwargs)
+        return run
+
+    for name in ("kpi_sums", "owner_alerts", "weekly_revenue", "setup_progress"):
+        monkeypatch.setattr(ui.overview, name, counted(getattr(ui.overview, name)))
+    at = sign_in("owner")
+    assert not at.exception and at.title[0].value == "Overview" and at.metric
+    assert computed == []  # every loader of the owner's first page was ready
+
+
 def test_the_overview_works_out_the_actions_page_meanwhile(app_database, fills, caplog):
     sign_in("owner")  # lands on the Overview, which starts the fill once it is sent
-    assert _finished(fills) == ["prefetch-actions"]
+    assert _finished(fills) == ["prefetch-chain-overview", "prefetch-actions"]
     assert "failed" not in caplog.text
     at = open_page(sign_in("owner"), "pages/actions.py")
     assert not at.exception, at.exception
@@ -147,4 +173,4 @@ def test_the_overview_works_out_the_actions_page_meanwhile(app_database, fills, 
     _finished(fills)  # the second sign-in's Overview filled again (from the cache)
     fills.clear()
     staff = sign_in("staff")  # staff have no Actions page: nothing is worked out for them
-    assert not staff.exception and _finished(fills) == []
+    assert not staff.exception and _finished(fills) == ["prefetch-chain-overview"]

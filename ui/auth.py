@@ -118,9 +118,10 @@ def _fetch_quietly(path: str) -> None:
             'style="position:absolute;opacity:0">')
 
 
-def _load_charts_meanwhile() -> None:
-    """Draw an empty, unseen chart so the browser fetches the charting code while the
+def _load_widgets_meanwhile() -> None:
+    """Draw an empty, unseen chart and table so the browser fetches their code while the
     person types: the first page after signing in then draws at once."""
+    import pandas as pd
     import plotly.graph_objects as go
 
     st.html("<style>.st-key-chart_warmup{position:absolute;left:-10000px;width:10px;"
@@ -128,6 +129,7 @@ def _load_charts_meanwhile() -> None:
     with st.container(key="chart_warmup"):
         st.plotly_chart(go.Figure(layout={"height": 10, "width": 10}), key="warmup_chart",
                         config={"staticPlot": True, "displayModeBar": False})
+        st.dataframe(pd.DataFrame({"": [""]}), key="warmup_table", hide_index=True)
 
 
 def sign_in_page() -> None:
@@ -159,9 +161,12 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if demo:
         st.caption("Demo database: sign in as `owner`, `manager` or `staff`, password `demo`.")
-    _load_charts_meanwhile()
+    _load_widgets_meanwhile()
     if not submitted:  # the form is on screen: load the pages' code while the person types
         import_every_page()
+        from ui.overview import prefetch_chain_overview
+
+        prefetch_chain_overview()  # and the whole chain's Overview (an owner's first page)
     if submitted:
         try:
             with session_scope(write=True) as session:

@@ -85,6 +85,20 @@ def _init_from_url(names: list[str]) -> None:
         st.session_state["_f_range"] = st.session_state["f_range"]
 
 
+def _ids_of(locations: pd.DataFrame, names: list[str]) -> tuple[int, ...]:
+    """The ids of the named locations, in the order the pages' loaders are keyed by."""
+    return tuple(int(i) for i in locations.loc[locations["location"].isin(names), "location_id"])
+
+
+def opening_filters(location_ids: frozenset[int] | None = None) -> Filters:
+    """What the filters say when nothing was picked and the link names none: the default
+    period at every location in `location_ids` (None: the whole chain)."""
+    locations: pd.DataFrame = load(locations_in_scope, location_ids=location_ids)
+    names = locations["location"].tolist()
+    return Filters(period=preset_period(DEFAULT_PRESET, clock.today()),
+                   location_ids=_ids_of(locations, names), location_names=tuple(names))
+
+
 def sidebar_filters(viewer: Viewer) -> Filters:
     """Draw the period and location filters; return them scoped to what the viewer may see."""
     locations: pd.DataFrame = load(locations_in_scope, location_ids=viewer.location_ids)
@@ -114,8 +128,7 @@ def sidebar_filters(viewer: Viewer) -> Filters:
                                 args=("f_locations",))
     st.session_state["_f_preset"], st.session_state["_f_locations"] = preset, list(picked)
     chosen_names = picked or names
-    ids = tuple(int(i) for i in locations.loc[locations["location"].isin(chosen_names),
-                                               "location_id"])
+    ids = _ids_of(locations, chosen_names)
     # Keep the view in the URL so it can be shared (and survives a reload).
     st.query_params["preset"] = preset
     if preset == "Custom range":
