@@ -19,8 +19,8 @@ of the app, of Chromium and of PostgreSQL (bench_seed backends) against the mach
 "other" is whatever else ran on the machine meanwhile (this bench, other people's jobs).
 
 Runs: one app process on a private copy of the 1M-booking SQLite chain (bench/out/), then
-two app processes on the 1M-booking PostgreSQL chain (bench_seed), sessions split between
-them. Targets: no error, 95th-percentile view under 3 s, memory bounded (flat once the
+two app processes on the 1M-booking PostgreSQL chain (bench_seed: bench/chain.py), sessions
+split between them. Targets: no error, 95th-percentile view under 3 s, memory bounded (flat once the
 caches are full). Prints figures; asserts nothing.
 
     .venv/bin/python bench/concurrency_bench.py
@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from chain import BOOKINGS, chain_database  # noqa: E402
+from chain import BOOKINGS, PG_CHAIN, SMOKE, chain_database, postgres_chain_url  # noqa: E402
 from pages_bench import DRAWN_JS, TIMEOUT_MS, VIEWPORT, private_copy  # noqa: E402
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright  # noqa: E402
 from playwright.async_api import Error as PlaywrightError  # noqa: E402
@@ -60,15 +60,15 @@ from tests.utils.browser import (  # noqa: E402
 from ui.navigation import PAGES, pages_for  # noqa: E402
 from ui.session_cookie import COOKIE_NAME  # noqa: E402
 
-ROLES = ("owner",) * 8 + ("manager",) * 8 + ("staff",) * 4
+ROLES = (("owner",) * 8 + ("manager",) * 8 + ("staff",) * 4 if not SMOKE
+         else ("owner", "manager", "staff"))
 SESSIONS = len(ROLES)
-PASSES = 2
+PASSES = 1 if SMOKE else 2
 P95_TARGET_S = 3.0
 POLL_MS = 100
 SAMPLE_S = 1.0
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_seed"
 PG_PROCESSES = 2
-RAMP_S = 2.0  # people arrive one every 2 s, then all work at once
+RAMP_S = 0.5 if SMOKE else 2.0  # people arrive one every 2 s, then all work at once
 LOAD_MS = 180_000  # first load of the app's JavaScript, 20 at once, before sign-in
 EXCEPTION = '[data-testid="stException"]'
 TICK = os.sysconf("SC_CLK_TCK")
@@ -161,7 +161,7 @@ def kind_of(pid: int, app_pids: set[int]) -> str | None:
         return "app"
     comm = _read(f"/proc/{pid}/comm").strip()
     if comm == "postgres":  # only the backends serving the bench's database
-        return "postgres" if " bench_seed " in _read(f"/proc/{pid}/cmdline") else None
+        return "postgres" if f" {PG_CHAIN} " in _read(f"/proc/{pid}/cmdline") else None
     if "chrom" in comm or "chromium" in _read(f"/proc/{pid}/cmdline")[:80]:
         return "chromium"
     return None
@@ -372,9 +372,10 @@ def main() -> None:
             sqlite_run = asyncio.run(drive("one app process, SQLite 1M chain", [app["url"]],
                                            [app["pid"]]))
     report(sqlite_run)
+    pg_url = postgres_chain_url()  # seeded by bench/seed_bench.py, or here the first time
     with ExitStack() as stack:
         logs = Path(tempfile.mkdtemp(prefix="concurrency-bench-logs-"))
-        apps = [stack.enter_context(serve_url(PG_URL, logs / f"app{i + 1}.log"))
+        apps = [stack.enter_context(serve_url(pg_url, logs / f"app{i + 1}.log"))
                 for i in range(PG_PROCESSES)]
         print(f"\nrun 2: {PG_PROCESSES} app processes, PostgreSQL ...", flush=True)
         pg_run = asyncio.run(drive(f"{PG_PROCESSES} app processes, PostgreSQL 1M chain "

@@ -19,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from chain import sized  # noqa: E402
 
 HEADER = ["Appointment #", "Location", "Staff Member", "Service Name", "Client Name",
           "Date & Time", "Duration (min)", "Price", "Status", "Email"]
@@ -183,8 +186,8 @@ def peak_memory_mb(path: Path, db: Path) -> tuple[float, float]:
 def main() -> None:
     """Print rows per second against the floor, and the 1M-row peak memory."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--big", type=int, default=1_000_000)
+    parser.add_argument("--rows", type=int, default=sized(100_000, 2_000))
+    parser.add_argument("--big", type=int, default=sized(1_000_000, 5_000))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -17,7 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from chain import SMOKE, sized  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -25,6 +27,8 @@ from models import Booking, Client, Credential, Location, Service, Shift, Therap
 from spaops.db import make_engine, upgrade_schema  # noqa: E402
 
 DAY = date(2026, 12, 1)
+THERAPISTS = sized(300, 30)
+DAYS = ((10, 5, 0.5), (20, 8, 2.0)) if SMOKE else ((60, 20, 0.5), (200, 50, 2.0))
 
 
 def build(url: str, therapists: int, open_bookings: int, busy_per_therapist: int) -> None:
@@ -76,7 +80,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'suggest.db'}"
-        build(url, therapists=300, open_bookings=1, busy_per_therapist=2)
+        build(url, therapists=THERAPISTS, open_bookings=1, busy_per_therapist=2)
         engine = make_engine(url)
         timings = []
         for _ in range(21):
@@ -85,11 +89,11 @@ def main() -> None:
                 suggestion = suggest_therapists(session, "OPEN-0")
                 timings.append((time.perf_counter() - began) * 1000)
         warm = statistics.median(timings[1:])
-        print(f"suggest, 300 therapists at the location: median {warm:.1f} ms warm "
+        print(f"suggest, {THERAPISTS} therapists at the location: median {warm:.1f} ms warm "
               f"(first {timings[0]:.1f} ms), {len(suggestion.candidates)} candidates, "
               f"{len(suggestion.excluded)} excluded (target < 20 ms)")
 
-        for bookings, staff, target in ((60, 20, 0.5), (200, 50, 2.0)):
+        for bookings, staff, target in DAYS:
             url = f"sqlite:///{Path(tmp) / f'auto_{bookings}.db'}"
             build(url, therapists=staff, open_bookings=bookings, busy_per_therapist=1)
             autoassign(make_engine(url), bookings, staff, target)

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from chain import BOOKINGS, chain_database  # noqa: E402
+from chain import BOOKINGS, SMOKE, chain_database  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
@@ -40,7 +40,7 @@ from ui.navigation import PAGES, pages_for  # noqa: E402
 
 FIRST_TARGET_S = 1.5
 REPEAT_TARGET_S = 0.7
-REPEATS = 3
+REPEATS = 1 if SMOKE else 3
 TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1440, "height": 1000}
 ROLES = ("owner", "manager")

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 def bare_group_by(rows: int = BOOKINGS) -> float:
     """Seconds for one GROUP BY over a bare table of the same shape (best of 3)."""
-    path = OUT / "bare.db"
+    path = OUT / f"bare_{rows}.db"
     if not path.exists():
         connection = sqlite3.connect(path)
         connection.execute("CREATE TABLE booking (location_id INTEGER, starts_at TEXT, "
