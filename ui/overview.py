@@ -39,9 +39,9 @@ def prefetch_chain_overview() -> None:
     """While the sign-in form is on screen, work out the whole chain's Overview for the
     opening period: the first page an owner sees after signing in.
 
-    Only the Overview: the Actions page is worked out once the Overview is on screen
-    (`ui.actions.prefetch_actions`); worked out here too, its second of work competed
-    with the sign-in itself when the person clicked at once."""
+    Only the Overview: the Overview starts on the Actions page once its own figures are in
+    (`ui.actions.prefetch_actions`); started here too, that second of work competed with
+    the sign-in itself when the person clicked at once."""
 
     def overview() -> None:
         filters = opening_filters()
