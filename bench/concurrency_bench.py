@@ -13,6 +13,9 @@ before it is not timed.
 
 Sessions arrive RAMP_S apart (the 20th starts 38 s in), then all work at once.
 
+The apps log every page's script run with its time (SPAOPS_SLOW_PAGE_S=0): the app's share
+of a view, apart from the browser's drawing, which on a small machine shares its CPUs.
+
 Every second it samples the app processes' resident memory (/proc VmRSS, children included)
 and, to tell whether the app or the browser is the bottleneck on this machine, the CPU time
 of the app, of Chromium and of PostgreSQL (bench_seed backends) against the machine's;
@@ -96,6 +99,14 @@ class Run:
     cpu_s: dict[str, float] = field(default_factory=dict)
     loads: list[float] = field(default_factory=list)
     wall_s: float = 0.0
+    script_runs: list[float] = field(default_factory=list)  # the app's share, from its logs
+
+    def read_script_runs(self, logs: list[Path]) -> None:
+        """Each page's script run time, as the app logged it (SPAOPS_SLOW_PAGE_S=0)."""
+        for log in logs:
+            self.script_runs += [float(line.split()[-2]) for line in
+                                 log.read_text(encoding="utf-8").splitlines()
+                                 if line.startswith("page run: ")]
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -324,6 +335,8 @@ def report(run: Run) -> None:
     print(f"sessions {SESSIONS} ({mix}), page views {len(run.views)} ({len(done)} drawn), "
           f"errors {len(run.errors)}, wall {run.wall_s:.0f} s")
     print(f"sign-in to first page drawn: {_spread(run.sign_ins)}")
+    print(f"the app's share, each page's script run ({len(run.script_runs)} runs, sign-in "
+          f"included): {_spread(run.script_runs)}")
     p95 = _p95(done)
     print(f"page views: {_spread(done)}  (target p95 < {P95_TARGET_S:.0f} s: "
           f"{'yes' if p95 < P95_TARGET_S and not run.errors else 'NO'})")
@@ -365,12 +378,14 @@ def main() -> None:
     print(f"{SESSIONS} concurrent Chromium contexts, {PASSES} shuffled passes over each role's "
           f"pages, {BOOKINGS:,}-booking chain", flush=True)
     source = chain_database()
+    os.environ["SPAOPS_SLOW_PAGE_S"] = "0"  # the apps log every page run with its time
     with tempfile.TemporaryDirectory(prefix="concurrency-bench-") as folder:
         database = private_copy(source, Path(folder))
         with serve_app(database) as app:
             print("run 1: one app process, SQLite ...", flush=True)
-            sqlite_run = asyncio.run(drive("one app process, SQLite 1M chain", [app["url"]],
-                                           [app["pid"]]))
+            sqlite_run = asyncio.run(drive(f"one app process, SQLite {BOOKINGS:,}-booking "
+                                           "chain", [app["url"]], [app["pid"]]))
+        sqlite_run.read_script_runs([app["log"]])
     report(sqlite_run)
     pg_url = postgres_chain_url()  # seeded by bench/seed_bench.py, or here the first time
     with ExitStack() as stack:
@@ -378,9 +393,10 @@ def main() -> None:
         apps = [stack.enter_context(serve_url(pg_url, logs / f"app{i + 1}.log"))
                 for i in range(PG_PROCESSES)]
         print(f"\nrun 2: {PG_PROCESSES} app processes, PostgreSQL ...", flush=True)
-        pg_run = asyncio.run(drive(f"{PG_PROCESSES} app processes, PostgreSQL 1M chain "
-                                   "(sessions alternate between them)",
+        pg_run = asyncio.run(drive(f"{PG_PROCESSES} app processes, PostgreSQL {BOOKINGS:,}-"
+                                   "booking chain (sessions alternate between them)",
                                    [a["url"] for a in apps], [a["pid"] for a in apps]))
+    pg_run.read_script_runs([a["log"] for a in apps])
     report(pg_run)
 
 

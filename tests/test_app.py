@@ -106,3 +106,19 @@ def test_the_sign_in_page_imports_every_page_meanwhile():
     sign_in("owner")  # the sign-in page imports them, once per process
     every = {m for file, _title, _icon in PAGES.values() for m in modules_of(file)}
     assert every <= set(sys.modules)
+
+
+def test_a_slow_page_run_is_logged_with_its_time(monkeypatch, caplog):
+    import ui.navigation
+
+    def logged() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.getMessage().startswith("page run:")]
+
+    monkeypatch.setattr(ui.navigation, "SLOW_PAGE_S", 3600.0)  # none is that slow
+    assert not sign_in("owner").exception and logged() == []
+    monkeypatch.setattr(ui.navigation, "SLOW_PAGE_S", 0.0)  # every run counts as slow
+    assert not sign_in("owner").exception
+    # The form, the click on Sign in, then the Overview it lands on, each with its time.
+    assert [" ".join(line.split()[2:-2]) for line in logged()] == [
+        "Sign in", "Sign in", "Overview"]
+    assert all(float(line.split()[-2]) > 0 for line in logged())

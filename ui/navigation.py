@@ -6,6 +6,8 @@ import ast
 import functools
 import importlib
 import logging
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,9 @@ from spaops.auth import PAGES_BY_ROLE
 
 APP_DIR = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
+# A page run this long or longer is logged with its time (0: every run, as the
+# concurrency bench asks, to tell the app's share of a page view from the browser's).
+SLOW_PAGE_S = float(os.environ.get("SPAOPS_SLOW_PAGE_S", "2"))
 
 # key -> (file relative to app.py, title, icon), in sidebar order.
 PAGES: dict[str, tuple[str, str, str]] = {
@@ -52,6 +57,17 @@ def signed_out_navigation(sign_in: Callable[[], None]) -> st.navigation:  # type
         [st.Page(sign_in, title="Sign in", icon=":material/login:", default=True),
          *(st.Page(sign_in, title=PAGES[k][1], url_path=k) for k in PAGES)],
         position="hidden")
+
+
+def run_page(page: st.Page) -> None:  # type: ignore[valid-type]
+    """Run the chosen page; log it with its time when the run took SLOW_PAGE_S or longer."""
+    began = time.perf_counter()
+    try:
+        page.run()  # type: ignore[attr-defined]
+    finally:  # a run cut short by a rerun or st.stop counts as run
+        seconds = time.perf_counter() - began
+        if seconds >= SLOW_PAGE_S:
+            log.warning("page run: %s %.3f s", page.title, seconds)  # type: ignore[attr-defined]
 
 
 def modules_of(page_file: str) -> list[str]:
