@@ -198,10 +198,12 @@ def opening_hours(session: Session, location_id: int) -> tuple[time, time]:
 def _shifts_at(session: Session, location_id: int, first: date, last: date
                ) -> dict[tuple[int, date], list[Span]]:
     cells: dict[tuple[int, date], list[Span]] = defaultdict(list)
-    for s in session.scalars(select(Shift).where(
-            Shift.location_id == location_id, Shift.shift_date >= first,
-            Shift.shift_date <= last)):
-        cells[(s.therapist_id, s.shift_date)].append((s.start_time, s.end_time))
+    sh = Shift.__table__
+    for therapist_id, day, start, end in session.execute(
+            select(sh.c.therapist_id, sh.c.shift_date, sh.c.start_time, sh.c.end_time)
+            .where(sh.c.location_id == location_id, sh.c.shift_date >= first,
+                   sh.c.shift_date <= last)):
+        cells[(therapist_id, day)].append((start, end))
     return cells
 
 
@@ -434,20 +436,21 @@ def license_warnings(session: Session, location_id: int, monday: date) -> list[s
         return []
     monday = week_start(monday)
     sunday = monday + timedelta(days=6)
-    cells = _shifts_at(session, location_id, monday, sunday)
-    ids = sorted({tid for tid, _ in cells})
+    last_day: dict[int, date] = {}  # each therapist's last day on this week's rota
+    for tid, day in _shifts_at(session, location_id, monday, sunday):
+        last_day[tid] = max(day, last_day.get(tid, day))
     notes = []
-    for t in session.scalars(select(Therapist).where(Therapist.id.in_(ids or [-1]))
-                             .order_by(Therapist.name)):
-        worked = sorted(day for tid, day in cells if tid == t.id)
-        if t.license_expires is None:
-            notes.append(f"{t.name} has no LMT license on file.")
-        elif t.license_expires < worked[-1]:
-            notes.append(f"{t.name} is on the rota after their LMT license ran out "
-                         f"({t.license_expires:%Y-%m-%d}).")
-        elif t.license_expires <= sunday:
-            notes.append(f"{t.name}'s LMT license expires on {day_label(t.license_expires)}, "
-                         "this week.")
+    th = Therapist.__table__
+    for tid, name, expires in session.execute(
+            select(th.c.id, th.c.name, th.c.license_expires)
+            .where(th.c.id.in_(sorted(last_day) or [-1])).order_by(th.c.name)):
+        if expires is None:
+            notes.append(f"{name} has no LMT license on file.")
+        elif expires < last_day[tid]:
+            notes.append(f"{name} is on the rota after their LMT license ran out "
+                         f"({expires:%Y-%m-%d}).")
+        elif expires <= sunday:
+            notes.append(f"{name}'s LMT license expires on {day_label(expires)}, this week.")
     return notes
 
 
