@@ -23,8 +23,8 @@ of the app, of Chromium and of PostgreSQL (bench_seed backends) against the mach
 
 Runs: one app process on a private copy of the 1M-booking SQLite chain (bench/out/), then
 two app processes on the 1M-booking PostgreSQL chain (bench_seed: bench/chain.py), sessions
-split between them. Targets: no error, 95th-percentile view under 3 s, memory bounded (flat once the
-caches are full). Prints figures; asserts nothing.
+split between them. Targets: no error, 95th-percentile view under 3 s, memory bounded (flat
+once the caches are full). Prints figures; asserts nothing.
 
     .venv/bin/python bench/concurrency_bench.py
 """

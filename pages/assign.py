@@ -10,7 +10,7 @@ from spaops.schedule import day_timeline, open_bookings
 from ui.assign import auto_assign_panel, candidates_panel
 from ui.auth import require_page
 from ui.data import fresh, load
-from ui.widgets import download_csv, empty_state, table
+from ui.widgets import chart, download_csv, empty_state, table
 
 viewer = require_page("assign")
 st.title("Assign therapists")
@@ -33,7 +33,7 @@ waiting = fresh(lambda session: open_bookings(session, location_id, day))
 if timeline.empty:
     empty_state(f"No shifts or bookings at {location} on {day:%A %b %d}.", import_hint=False)
 else:
-    st.plotly_chart(timeline_figure(timeline), width="stretch", key="assign_timeline")
+    chart(timeline_figure, timeline, key="assign_timeline")
 
 st.subheader(f"Open bookings ({len(waiting)})")
 if waiting.empty:

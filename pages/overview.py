@@ -10,7 +10,7 @@ from ui.filters import sidebar_filters
 from ui.navigation import pages_for
 from ui.overview import load_alerts, load_progress, load_sums, load_weekly
 from ui.setup import setup_guide
-from ui.widgets import delta_text, download_csv, empty_state, money, percent, table
+from ui.widgets import chart, delta_text, download_csv, empty_state, money, percent, table
 
 viewer = require_page("overview")
 progress = load_progress(viewer.location_ids)
@@ -64,5 +64,4 @@ download_csv(locations, f"locations_{period.start}_{period.end}.csv",
 if weekly.empty:
     empty_state("No completed bookings to chart yet.")
 else:
-    st.plotly_chart(weekly_revenue_figure(weekly, period.start, period.end), width="stretch",
-                    key="overview_weekly")
+    chart(weekly_revenue_figure, weekly, period.start, period.end, key="overview_weekly")

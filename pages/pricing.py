@@ -10,6 +10,7 @@ from ui.auth import require_page
 from ui.data import load, session_scope
 from ui.filters import sidebar_filters
 from ui.widgets import (
+    chart,
     column_config,
     download_csv,
     empty_state,
@@ -39,7 +40,7 @@ bands = load(price_bands, period, location_ids=scope)
 if bands.empty:
     empty_state("No completed massages in this period for these locations.")
 else:
-    st.plotly_chart(price_band_figure(bands), width="stretch", key="pricing_bands")
+    chart(price_band_figure, bands, key="pricing_bands")
     table(bands)
     download_csv(bands, "price_bands.csv", key="dl_pricing_bands")
 

@@ -18,7 +18,15 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import load, session_scope
 from ui.filters import sidebar_filters
-from ui.widgets import column_config, download_csv, empty_state, saved_then_rerun, show_saved, table
+from ui.widgets import (
+    chart,
+    column_config,
+    download_csv,
+    empty_state,
+    saved_then_rerun,
+    show_saved,
+    table,
+)
 
 viewer = require_page("service_mix")
 filters = sidebar_filters(viewer)
@@ -40,11 +48,10 @@ else:
                     help="Therapeutic share by count. " + FORMULAS["therapeutic_share"])
     table(by_location)
     download_csv(by_location, "mix_by_location.csv", key="dl_mix_location")
-    st.plotly_chart(share_over_time(load(mix_by_week, period, location_ids=scope),
-                                    period.start, period.end),
-                    width="stretch", key="mix_weekly")
+    chart(share_over_time, load(mix_by_week, period, location_ids=scope), period.start,
+          period.end, key="mix_weekly")
     modality = load(revenue_by_modality, period, location_ids=scope)
-    st.plotly_chart(revenue_by_modality_figure(modality), width="stretch", key="mix_modality")
+    chart(revenue_by_modality_figure, modality, key="mix_modality")
     download_csv(modality, "revenue_by_modality.csv", key="dl_mix_modality")
 
 st.subheader("Coming back")

@@ -25,7 +25,7 @@ from spaops.rota import (
 from ui.auth import require_page
 from ui.data import fresh, load, session_scope
 from ui.rota import copy_messages, grid_columns, grid_key, reset_grid, show_review
-from ui.widgets import download_csv, empty_state, table
+from ui.widgets import chart, download_csv, empty_state, table
 
 viewer = require_page("shifts")
 scope = viewer.location_ids
@@ -93,8 +93,7 @@ else:
 
     opens, closes = fresh(lambda s: opening_hours(s, location_id))
     closing_hour = closes.hour + (closes.minute > 0)
-    st.plotly_chart(cover_figure(cover_by_hour(grid), opens.hour, closing_hour),
-                    width="stretch", key="rota_cover")
+    chart(cover_figure, cover_by_hour(grid), opens.hour, closing_hour, key="rota_cover")
 
 st.subheader("Recent changes")
 audit = fresh(lambda s: recent_changes(s, location_id, allowed_location_ids=scope))

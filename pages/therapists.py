@@ -13,7 +13,7 @@ from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
 from ui.therapist_form import therapist_form
-from ui.widgets import download_csv, empty_state, show_saved, table
+from ui.widgets import chart, download_csv, empty_state, show_saved, table
 
 viewer = require_page("therapists")
 filters = sidebar_filters(viewer)
@@ -47,7 +47,7 @@ cap = int(settings["daily_cap_min"])
 if daily.empty:
     empty_state("No hands-on time booked in this period.")
 else:
-    st.plotly_chart(hands_on_figure(daily, cap), width="stretch", key="therapists_hands_on")
+    chart(hands_on_figure, daily, cap, key="therapists_hands_on")
     over = daily[daily["minutes"] > cap]
     if len(over):
         st.warning(f"{len(over)} therapist-days went over the daily cap of {cap} minutes.")

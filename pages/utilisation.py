@@ -21,7 +21,7 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import load
 from ui.filters import sidebar_filters
-from ui.widgets import download_csv, empty_state, percent, table
+from ui.widgets import chart, download_csv, empty_state, percent, table
 
 BARS_UP_TO = 40  # therapists drawn one bar each; a larger roster is drawn as a spread
 
@@ -45,9 +45,8 @@ for card, row in zip(cards, locations.itertuples(), strict=False):
     card.metric(row.location, percent(row.utilisation),
                 band_status(row.utilisation, low, high, burnout), delta_color="off",
                 delta_arrow="off", help=FORMULAS["utilisation"])
-st.plotly_chart(utilisation_bars(locations, "location", low, high, burnout,
-                                 "Locations against the target band"),
-                width="stretch", key="util_locations")
+chart(utilisation_bars, locations, "location", low, high, burnout,
+      "Locations against the target band", key="util_locations")
 
 therapists = load(therapist_utilisation, period, location_ids=scope)
 therapists = therapists[therapists["scheduled_minutes"] > 0]
@@ -55,28 +54,26 @@ therapists["status"] = [band_status(u, low, high, burnout) for u in therapists["
 st.subheader("Therapists")
 if len(therapists) > BARS_UP_TO and not st.toggle(
         f"Show a bar for each of the {len(therapists)} therapists", key="util_every_bar"):
-    st.plotly_chart(utilisation_histogram(therapists, low, high, burnout,
-                                          "How many therapists sit where"),
-                    width="stretch", key="util_therapists_spread")
+    chart(utilisation_histogram, therapists, low, high, burnout,
+          "How many therapists sit where", key="util_therapists_spread")
 else:
-    st.plotly_chart(utilisation_bars(therapists, "therapist", low, high, burnout,
-                                     "Therapists against the target band"),
-                    width="stretch", key="util_therapists")
+    chart(utilisation_bars, therapists, "therapist", low, high, burnout,
+          "Therapists against the target band", key="util_therapists")
 table(therapists, labels={"status": "Against the band"})
 download_csv(therapists, "therapist_utilisation.csv", key="dl_util_therapists")
 
 st.subheader("Busy hours")
-st.plotly_chart(weekday_hour_heatmap(load(weekday_hour_grid, period, location_ids=scope)),
-                width="stretch", key="util_heatmap")
+chart(weekday_hour_heatmap, load(weekday_hour_grid, period, location_ids=scope),
+      key="util_heatmap")
 weekly = load(weekly_utilisation, period, location_ids=scope)
-st.plotly_chart(weekly_utilisation_figure(weekly, low, high, period.start, period.end),
-                width="stretch", key="util_weekly")
+chart(weekly_utilisation_figure, weekly, low, high, period.start, period.end,
+      key="util_weekly")
 
 st.subheader("Treatment rooms")
 st.caption("Room utilisation = booked treatment minutes / (rooms x opening minutes x days). "
            "RevPATH = completed revenue / (rooms x opening hours x days) = room utilisation x "
            "average rate per treatment hour. Typical spas see 40-60%.")
 rooms = load(room_utilisation, period, location_ids=scope)
-st.plotly_chart(room_figure(rooms), width="stretch", key="util_rooms")
+chart(room_figure, rooms, key="util_rooms")
 table(rooms)
 download_csv(rooms, "room_utilisation.csv", key="dl_util_rooms")

@@ -1,5 +1,6 @@
 """Every dashboard page through AppTest: filters set, figures equal the analytics, scopes hold."""
 
+import functools
 from datetime import date, timedelta
 
 import pytest
@@ -56,6 +57,33 @@ def test_utilisation_page_shows_each_locations_figure(app_database):
     shown = metric_values(at)
     for row in table.itertuples():
         assert shown[row.location] == percent(row.utilisation)
+
+
+def test_a_repeat_view_draws_the_same_charts_without_building_them_again(monkeypatch):
+    import spaops.figures.utilisation as figures
+    import ui.widgets
+
+    built: list[str] = []
+
+    def counted(build):  # the same figure function (and cache key), counting the builds
+        @functools.wraps(build)
+        def run(*args):
+            built.append(build.__name__)
+            return build(*args)
+        return run
+
+    for name in ("utilisation_bars", "utilisation_histogram", "weekday_hour_heatmap",
+                 "weekly_utilisation_figure", "room_figure"):
+        monkeypatch.setattr(figures, name, counted(getattr(figures, name)))
+    ui.widgets._figure.clear()
+    at = open_page(sign_in("owner"), "pages/utilisation.py")
+    assert not at.exception and len(built) == 5
+    shown = [chart.proto.spec for chart in at.get("plotly_chart")]
+    at.run()
+    assert len(built) == 5  # the repeat view built none of its five charts
+    assert [chart.proto.spec for chart in at.get("plotly_chart")] == shown
+    _filter(at, "Last 7 days")  # other data: other charts
+    assert len(built) > 5
 
 
 def test_pricing_page_counts_match_the_kpis(app_database):

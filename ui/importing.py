@@ -28,7 +28,7 @@ from spaops.ingest.history import import_history, weekly_arrivals
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
 from spaops.ingest.roster import SHIFT_FIELDS, THERAPIST_FIELDS
 from ui.data import engine, load, session_scope
-from ui.widgets import download_csv, table
+from ui.widgets import chart, download_csv, table
 
 Preview = BookingsPreview | RosterPreview
 KINDS = {"bookings": "Bookings", "therapists": "Therapist roster", "shifts": "Shifts"}
@@ -321,7 +321,7 @@ def show_history(viewer: Viewer, kind: str) -> None:
     st.subheader("Import history")
     if kind == "bookings":
         arrivals = load(weekly_arrivals, location_ids=viewer.location_ids)
-        st.plotly_chart(arrivals_figure(arrivals), width="stretch", key="import_arrivals")
+        chart(arrivals_figure, arrivals, key="import_arrivals")
     # Cached until the data changes: every import moves the data revision on.
     history = load(import_history, location_ids=viewer.location_ids,
                    username=viewer.username if viewer.role == "staff" else None)

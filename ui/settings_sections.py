@@ -31,7 +31,7 @@ from spaops.onboarding import (
 )
 from spaops.settings import load_settings
 from ui.data import fresh, load, session_scope
-from ui.widgets import saved_then_rerun, table
+from ui.widgets import chart, saved_then_rerun, table
 
 
 def demo_removal(viewer: Viewer) -> None:
@@ -81,10 +81,9 @@ def chain_targets(viewer: Viewer) -> None:
     current = fresh(load_settings)
     today = clock.today()
     recent = load(kpi_table, Period(today - timedelta(days=29), today))
-    st.plotly_chart(utilisation_bars(
-        recent, "location", current["utilisation_target_low"],
-        current["utilisation_target_high"], current["utilisation_burnout"],
-        "Last 30 days against the current target band"), width="stretch", key="settings_band")
+    chart(utilisation_bars, recent, "location", current["utilisation_target_low"],
+          current["utilisation_target_high"], current["utilisation_burnout"],
+          "Last 30 days against the current target band", key="settings_band")
     with st.form("chain_form"):
         left, right = st.columns(2)
         low = left.number_input("Utilisation target: low (%)", 1, 100,
