@@ -39,7 +39,7 @@ def prefetch_chain_overview() -> None:
     """While the sign-in form is on screen, work out the whole chain's Overview for the
     opening period: the first page an owner sees after signing in.
 
-    Only the Overview: the Overview starts on the Actions page once its own figures are in
+    Only the Overview: the Overview starts on the Actions page once it has been sent
     (`ui.actions.prefetch_actions`); started here too, that second of work competed with
     the sign-in itself when the person clicked at once."""
 
