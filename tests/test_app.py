@@ -122,3 +122,13 @@ def test_a_slow_page_run_is_logged_with_its_time(monkeypatch, caplog):
     assert [" ".join(line.split()[2:-2]) for line in logged()] == [
         "Sign in", "Sign in", "Overview"]
     assert all(float(line.split()[-2]) > 0 for line in logged())
+
+
+def test_a_slow_page_threshold_that_is_not_a_number_falls_back_to_two_seconds(monkeypatch,
+                                                                               caplog):
+    from ui.navigation import _slow_page_seconds
+
+    monkeypatch.setenv("SPAOPS_SLOW_PAGE_S", "0.5")
+    assert _slow_page_seconds() == 0.5
+    monkeypatch.setenv("SPAOPS_SLOW_PAGE_S", "two")
+    assert _slow_page_seconds() == 2.0 and "is not a number of seconds" in caplog.text

@@ -17,9 +17,21 @@ from spaops.auth import PAGES_BY_ROLE
 
 APP_DIR = Path(__file__).resolve().parents[1]
 log = logging.getLogger(__name__)
+
+
+def _slow_page_seconds(default: float = 2.0) -> float:
+    """SPAOPS_SLOW_PAGE_S, or `default` (with a warning) when it is not a number."""
+    text = os.environ.get("SPAOPS_SLOW_PAGE_S", "")
+    try:
+        return float(text) if text else default
+    except ValueError:
+        log.warning("SPAOPS_SLOW_PAGE_S=%r is not a number of seconds: using %g", text, default)
+        return default
+
+
 # A page run this long or longer is logged with its time (0: every run, as the
 # concurrency bench asks, to tell the app's share of a page view from the browser's).
-SLOW_PAGE_S = float(os.environ.get("SPAOPS_SLOW_PAGE_S", "2"))
+SLOW_PAGE_S = _slow_page_seconds()
 
 # key -> (file relative to app.py, title, icon), in sidebar order.
 PAGES: dict[str, tuple[str, str, str]] = {
