@@ -34,27 +34,29 @@ def sized(full: int, smoke: int) -> int:
 
 def chain_database() -> Path:
     """The 1M-booking demo chain for today on SQLite, seeded once and reused."""
-    from seed.demo import seed_demo
     from spaops.db import make_engine, upgrade_schema
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"chain_{BOOKINGS}_{clock.today()}.db"
-    fresh = not path.exists()
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade_schema(engine)  # also brings a chain seeded by an older version up to date
-    if fresh:
-        began = time.perf_counter()
-        seed_demo(engine, bookings=BOOKINGS, today=clock.today())
-        print(f"seeded {BOOKINGS:,} bookings in {time.perf_counter() - began:.1f} s")
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        print(f"seeded {BOOKINGS:,} bookings in {seed_seconds(url):.1f} s")
+        return path
+    engine = make_engine(url)
+    upgrade_schema(engine)  # brings a chain seeded by an older version up to date
     engine.dispose()
     return path
+
+
+def dsn(url: str) -> str:
+    """The address psycopg takes for one of SQLAlchemy's PostgreSQL URLs."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def _admin():  # type: ignore[no-untyped-def]
     import psycopg
 
-    return psycopg.connect(SERVER.replace("postgresql+psycopg://", "postgresql://"),
-                           autocommit=True)
+    return psycopg.connect(dsn(SERVER), autocommit=True)
 
 
 def postgres_url(database: str) -> str:
@@ -70,6 +72,15 @@ def fresh_postgres_database(database: str) -> str:
     return postgres_url(database)
 
 
+def existing_postgres_database(database: str) -> str:
+    """`database` on the benches' server, created empty if it is not there yet; its URL."""
+    with _admin() as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (database,)).fetchone():
+            connection.execute(f'CREATE DATABASE "{database}"')
+    return postgres_url(database)
+
+
 def drop_postgres_database(database: str) -> None:
     """Drop `database` from the benches' server, if it is there."""
     with _admin() as connection:
@@ -80,29 +91,37 @@ def _chain_label() -> str:
     return f"demo chain, {BOOKINGS} bookings, {clock.today()}"
 
 
-def mark_postgres_chain(database: str = PG_CHAIN) -> None:
-    """Label `database` as today's seeded chain (a comment on it), so others reuse it."""
+def seed_seconds(url: str) -> float:
+    """Seconds of `seed_demo` (BOOKINGS, today) into the empty database at `url`."""
+    from seed.demo import seed_demo
+    from spaops.db import make_engine, upgrade_schema
+
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    began = time.perf_counter()
+    seed_demo(engine, bookings=BOOKINGS, today=clock.today())
+    seconds = time.perf_counter() - began
+    engine.dispose()
+    return seconds
+
+
+def seed_postgres_chain() -> tuple[str, float]:
+    """Today's chain seeded afresh into PG_CHAIN and labelled for reuse: its URL, seconds."""
+    url = fresh_postgres_database(PG_CHAIN)
+    seconds = seed_seconds(url)
     with _admin() as connection:
-        connection.execute(f"COMMENT ON DATABASE \"{database}\" IS '{_chain_label()}'")
+        connection.execute(f"COMMENT ON DATABASE \"{PG_CHAIN}\" IS '{_chain_label()}'")
+    return url, seconds
 
 
 def postgres_chain_url() -> str:
     """The 1M-booking demo chain for today on PostgreSQL, seeded once and reused."""
-    from seed.demo import seed_demo
-    from spaops.db import make_engine, upgrade_schema
-
     with _admin() as connection:
         label = connection.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             (PG_CHAIN,)).fetchone()
     if label and label[0] == _chain_label():
         return postgres_url(PG_CHAIN)
-    url = fresh_postgres_database(PG_CHAIN)
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    began = time.perf_counter()
-    seed_demo(engine, bookings=BOOKINGS, today=clock.today())
-    engine.dispose()
-    print(f"seeded {BOOKINGS:,} bookings on PostgreSQL in {time.perf_counter() - began:.1f} s")
-    mark_postgres_chain()
+    url, seconds = seed_postgres_chain()
+    print(f"seeded {BOOKINGS:,} bookings on PostgreSQL in {seconds:.1f} s")
     return url

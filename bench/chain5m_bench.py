@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from chain import SERVER, SMOKE, postgres_url, sized  # noqa: E402
+from chain import SMOKE, existing_postgres_database, sized  # noqa: E402
 
 from spaops import clock  # noqa: E402
 
@@ -38,7 +38,6 @@ BARE_GROUP_BY_SQL = (
 
 def chain_url() -> str:
     """The 5M chain's database, created and seeded the first time."""
-    import psycopg
     from sqlalchemy import func, select
     from sqlmodel import Session
 
@@ -46,13 +45,7 @@ def chain_url() -> str:
     from seed.demo import seed_demo
     from spaops.db import make_engine, upgrade_schema
 
-    admin = SERVER.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                    (DATABASE,)).fetchone()
-        if not exists:
-            connection.execute(f"CREATE DATABASE {DATABASE}")
-    url = postgres_url(DATABASE)
+    url = existing_postgres_database(DATABASE)
     engine = make_engine(url)
     upgrade_schema(engine)
     with Session(engine) as session:

@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from chain import sized  # noqa: E402
+from chain import dsn, fresh_postgres_database, sized  # noqa: E402
 
+IMPORT_DB = "spaops_import_bench"
 HEADER = ["Appointment #", "Location", "Staff Member", "Service Name", "Client Name",
           "Date & Time", "Duration (min)", "Price", "Status", "Email"]
 SERVICES = ["Swedish Massage 60", "Deep Tissue Massage 90", "Hot Stone Massage", "Reflexology"]
@@ -69,7 +70,7 @@ def postgres_floor_seconds(path: Path, url: str) -> float:
     import psycopg
 
     began = time.perf_counter()
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+    with psycopg.connect(dsn(url)) as connection:
         connection.execute("DROP TABLE IF EXISTS bench_bare")
         connection.execute("CREATE TABLE bench_bare (ref text, location text, staff text, "
                            "service text, client text, start text, duration text, "
@@ -81,18 +82,6 @@ def postgres_floor_seconds(path: Path, url: str) -> float:
                 copy.write(chunk)
         connection.execute("DROP TABLE bench_bare")
     return time.perf_counter() - began
-
-
-def fresh_postgres(url: str) -> str:
-    """A new, empty database on the server of `url`, for one measurement."""
-    import psycopg
-
-    name = "spaops_import_bench"
-    admin = url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name}")
-        connection.execute(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def ours_seconds(path: Path, url: str) -> tuple[int, float]:
@@ -128,8 +117,7 @@ def reimport_seconds(path: Path, url: str) -> tuple[int, float]:
 def _vacuum(url: str) -> None:
     import psycopg
 
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
-                         autocommit=True) as connection:
+    with psycopg.connect(dsn(url), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
 
 
@@ -138,7 +126,7 @@ def postgres_schema_floor_seconds(url: str) -> float:
     the booking table's indexes, checks and foreign keys (what any writer of it pays)."""
     import psycopg
 
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as connection:
+    with psycopg.connect(dsn(url)) as connection:
         with connection.cursor() as cursor, cursor.copy(
                 "COPY booking TO STDOUT (FORMAT binary)") as copy:
             data = b"".join(bytes(chunk) for chunk in copy)
@@ -198,10 +186,10 @@ def main() -> None:
         print(f"import of {args.rows:,} rows: {ours:,.0f} rows/s; floor (csv + sqlite3 "
               f"executemany) {floor:,.0f} rows/s; floor/ours = {floor / ours:.1f}x "
               f"(target <= 5x)")
-        postgres = os.environ.get("SPAOPS_TEST_POSTGRES_URL")
-        if postgres:  # the scale-out path: the same file against a bare COPY on the server
-            floor_s = postgres_floor_seconds(export, fresh_postgres(postgres))
-            database = fresh_postgres(postgres)
+        if os.environ.get("SPAOPS_TEST_POSTGRES_URL"):  # the scale-out path: the same file
+            # against a bare COPY on that server, each in a new, empty database
+            floor_s = postgres_floor_seconds(export, fresh_postgres_database(IMPORT_DB))
+            database = fresh_postgres_database(IMPORT_DB)
             rows, ours_s = ours_seconds(export, database)
             schema_s = postgres_schema_floor_seconds(database)
             print(f"PostgreSQL import of {rows:,} rows: {ours_s:.1f} s; bare COPY of the file "

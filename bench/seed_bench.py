@@ -24,14 +24,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from chain import (  # noqa: E402
     BOOKINGS,
-    PG_CHAIN,
     SERVER,
     drop_postgres_database,
+    dsn,
     fresh_postgres_database,
-    mark_postgres_chain,
+    seed_postgres_chain,
+    seed_seconds,
 )
-
-from spaops import clock  # noqa: E402
 
 TARGET_S = 60
 COLUMNS = ("external_ref, location_id, therapist_id, service_id, client_id, starts_at, "
@@ -39,20 +38,6 @@ COLUMNS = ("external_ref, location_id, therapist_id, service_id, client_id, star
 BARE = ("CREATE TABLE bare (external_ref TEXT, location_id INTEGER, therapist_id INTEGER, "
         "service_id INTEGER, client_id INTEGER, starts_at {ts}, ends_at {ts}, "
         "duration_min INTEGER, price_cents INTEGER, status TEXT, requested BOOLEAN)")
-
-
-def seed_seconds(url: str) -> float:
-    """Seconds of `seed_demo` into the empty database at `url` (schema made first)."""
-    from seed.demo import seed_demo
-    from spaops.db import make_engine, upgrade_schema
-
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    began = time.perf_counter()
-    seed_demo(engine, bookings=BOOKINGS, today=clock.today())
-    seconds = time.perf_counter() - began
-    engine.dispose()
-    return seconds
 
 
 def sqlite_floor_seconds(seeded: Path, folder: Path) -> float:
@@ -72,9 +57,6 @@ def sqlite_floor_seconds(seeded: Path, folder: Path) -> float:
 def postgres_floor_seconds(seeded: str) -> float:
     """The seeded bookings copied again into a bare table of a new database."""
     import psycopg
-
-    def dsn(url: str) -> str:
-        return url.replace("postgresql+psycopg://", "postgresql://")
 
     data = io.BytesIO()
     with psycopg.connect(dsn(seeded)) as source, source.cursor() as cursor, \
@@ -109,9 +91,7 @@ def main() -> None:
         path = folder / "seed.db"
         seconds = seed_seconds(f"sqlite:///{path}")
         report("SQLite", seconds, sqlite_floor_seconds(path, folder))
-    url = fresh_postgres_database(PG_CHAIN)
-    seconds = seed_seconds(url)
-    mark_postgres_chain()  # bench/concurrency_bench.py reuses it today
+    url, seconds = seed_postgres_chain()  # bench/concurrency_bench.py reuses it today
     report(f"PostgreSQL ({SERVER.rsplit('@', 1)[-1].rsplit('/', 1)[0]})", seconds,
            postgres_floor_seconds(url))
 
