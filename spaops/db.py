@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -17,6 +17,7 @@ from sqlmodel import Session, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 import spaops.rollup  # noqa: F401  (keeps booking_day current on every ORM flush)
+from spaops.bulk_keys import keys_checked_setwise
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "spaops.db"
@@ -201,16 +202,19 @@ def bulk_insert(session: Session, model: type, rows: list[dict], chunk: int = 50
         if convert is not None:
             values = [None if v is None else convert(v) for v in values]
         columns.append(values)
-    insert_tuples(session, model, names, zip(*columns, strict=True), chunk=chunk)
+    insert_tuples(session, model, names, zip(*columns, strict=True), chunk=chunk,
+                  columns=dict(zip(names, columns, strict=True)))
 
 
 def insert_tuples(session: Session, model: type, names: list[str],
-                  rows: Iterable[tuple], chunk: int = 50_000) -> None:
+                  rows: Iterable[tuple], chunk: int = 50_000,
+                  columns: Mapping[str, Iterable] | None = None) -> None:
     """Insert rows given as tuples in the order of `names`, values ready for the database.
 
     SQLite takes them straight through the DBAPI's executemany (dates and times as the
-    text SQLAlchemy writes); PostgreSQL through psycopg's COPY; any other database
-    through Core, a chunk at a time.
+    text SQLAlchemy writes); PostgreSQL through psycopg's COPY, its foreign keys checked
+    set-wise when `columns` holds the same values by column (spaops.bulk_keys); any other
+    database through Core, a chunk at a time.
     """
     table = model.__table__  # type: ignore[attr-defined]
     connection = session.connection()
@@ -218,7 +222,8 @@ def insert_tuples(session: Session, model: type, names: list[str],
         quote = connection.dialect.identifier_preparer.quote
         sql = (f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
                "FROM STDIN")
-        with connection.connection.driver_connection.cursor() as cursor, \
+        with keys_checked_setwise(connection, table, columns), \
+                connection.connection.driver_connection.cursor() as cursor, \
                 cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)

@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from models import Booking
+from spaops.bulk_keys import keys_checked_setwise
 
 STAGING = "booking_incoming"
 COPY_CHUNK = 50_000  # rows turned into CSV text at a time: bounded memory on a million
@@ -44,7 +45,9 @@ def upsert_bookings(connection: Connection, frame: pd.DataFrame) -> None:
     new = frame["id"].isna().to_numpy()
     inserted = frame.loc[new].drop(columns="id")
     # In start order per location: the booking indexes then grow mostly at their ends.
-    copy_frame(connection, "booking", inserted.sort_values(["location_id", "starts_at"]))
+    inserted = inserted.sort_values(["location_id", "starts_at"])
+    with keys_checked_setwise(connection, Booking.__table__, dict(inserted.items())):
+        copy_frame(connection, "booking", inserted)
     changed = frame.loc[~new]
     if changed.empty:
         return

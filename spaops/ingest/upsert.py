@@ -34,6 +34,7 @@ OUTCOMES = ("inserted", "updated", "unchanged", "duplicate", "rejected")
 WRITTEN = ("inserted", "updated")  # the outcomes an import writes
 LOOKUP_CHUNK = 100_000  # booking ids per lookup query: bounded memory on a million rows
 Progress = Callable[[float, str], None]
+UNIT_SEPARATOR = "\x1f"  # joins a list of references into one parameter
 COMPARED = ("location", "service", "therapist", "client", "starts_at", "duration_min",
             "price_cents", "status", "requested")
 
@@ -90,6 +91,12 @@ def _one_of(session: Session, column: Any, values: list[str]) -> ColumnElement[b
     if session.get_bind().dialect.name == "sqlite":
         listed = func.json_each(bindparam("listed", json.dumps(values))).table_valued("value")
         return column.in_(select(listed.c.value))
+    joined = UNIT_SEPARATOR.join(values)
+    if joined.count(UNIT_SEPARATOR) == len(values) - 1 and "" not in values:
+        # One string the server splits: psycopg builds an array parameter value by value
+        # in Python, 0.4 s for the 100,000 booking and 40,000 client references of an import.
+        return column == any_(func.string_to_array(bindparam("listed", joined),
+                                                   UNIT_SEPARATOR))
     return column == any_(bindparam("listed", values, type_=ARRAY(Text)))
 
 

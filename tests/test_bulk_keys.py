@@ -1,0 +1,165 @@
+"""Bulk writes on PostgreSQL check foreign keys set-wise where allowed, per row elsewhere."""
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from psycopg.errors import ForeignKeyViolation
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
+
+from models import Booking, Client, Location, Service
+from spaops.bulk_keys import MissingReference, keys_checked_setwise, may_check_keys_setwise
+from spaops.db import make_engine, upgrade_schema
+from spaops.ingest import import_bookings, read_bookings_export
+from spaops.ingest.staging import upsert_bookings
+from tests.conftest import TemporaryPostgres, require_postgres
+
+EXPORT = (
+    b"Appointment #,Location,Staff Member,Service Name,Client Name,Date & Time,Duration,"
+    b"Price,Status\n"
+    b"K-1,Harbor Day Spa,Ana Silva,Swedish Massage 60,Client One,11/03/2026 2:30 PM,60,"
+    b"$120.00,Completed\n"
+    b"K-2,Harbor Day Spa,,Deep Tissue Massage 90,Client Two,11/04/2026 10:00 AM,90,$150.00,"
+    b"Confirmed\n"
+    b"K-3,Maple Grove Spa,Ana Silva,Swedish Massage 60,Client One,11/05/2026 9:00 AM,60,"
+    b"$95.00,No Show\n"
+)
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """An engine on a fresh PostgreSQL database at the newest schema."""
+    with TemporaryPostgres(require_postgres()) as url:
+        engine = make_engine(url)
+        upgrade_schema(engine)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def plain_engine(pg_engine: Engine) -> Iterator[Engine]:
+    """The same database through a role that is no superuser and holds no SET grant."""
+    role = f"spaops_plain_{uuid.uuid4().hex[:8]}"
+    with pg_engine.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        conn.execute(text(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"'))
+        conn.execute(text(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"'))
+    url = make_url(pg_engine.url.render_as_string(hide_password=False)).set(username=role)
+    plain = make_engine(url.render_as_string(hide_password=False))
+    yield plain
+    plain.dispose()
+    with pg_engine.begin() as conn:
+        conn.execute(text(f'DROP OWNED BY "{role}"'))
+        conn.execute(text(f'DROP ROLE "{role}"'))
+
+
+def _one_location_service_client(engine: Engine) -> tuple[int, int, int]:
+    with Session(engine) as s:
+        location = Location(name="Harbor Day Spa", name_key="harbor day spa", tier="urban")
+        service = Service(name="Swedish Massage 60", name_key="swedish massage 60",
+                          category="relaxation", default_duration_min=60)
+        client = Client(external_ref="C-1", focus_areas="", contraindications="")
+        s.add_all([location, service, client])
+        s.commit()
+        return location.id, service.id, client.id
+
+
+def _frame(location_id: int, service_id: int, client_ids: list[int]):
+    import pandas as pd
+
+    n = len(client_ids)
+    starts = pd.Series([datetime(2026, 11, 3, 9 + i) for i in range(n)])
+    return pd.DataFrame({
+        "id": pd.array([None] * n, dtype="Int64"),
+        "external_ref": [f"B-{i}" for i in range(n)],
+        "location_id": pd.array([location_id] * n, dtype="Int64"),
+        "service_id": pd.array([service_id] * n, dtype="Int64"),
+        "client_id": pd.array(client_ids, dtype="Int64"),
+        "starts_at": starts, "ends_at": starts + pd.Timedelta(minutes=60),
+        "duration_min": pd.array([60] * n, dtype="Int64"),
+        "price_cents": pd.array([None] * n, dtype="Int64"),
+        "status": ["booked"] * n, "requested": [False] * n,
+        "therapist_id": pd.array([None] * n, dtype="Int64"),
+        "import_batch_id": pd.array([None] * n, dtype="Int64"),
+    })
+
+
+def _bookings(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Booking)).scalar_one()
+
+
+def test_a_superuser_writes_with_keys_checked_once_and_the_setting_restored(pg_engine):
+    location, service, client = _one_location_service_client(pg_engine)
+    with pg_engine.begin() as conn:
+        assert may_check_keys_setwise(conn, Booking.__table__)
+        upsert_bookings(conn, _frame(location, service, [client, client, None]))
+        assert conn.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    with pg_engine.connect() as conn:
+        stored = conn.execute(select(Booking.client_id).order_by(Booking.external_ref)).all()
+    assert [c for (c,) in stored] == [client, client, None]
+
+
+def test_a_missing_reference_refuses_the_whole_write(pg_engine):
+    location, service, client = _one_location_service_client(pg_engine)
+    with pytest.raises(MissingReference, match=r"client ids that do not exist, such as "
+                                                r"\[987654\]"), pg_engine.begin() as conn:
+        upsert_bookings(conn, _frame(location, service, [client, 987654]))
+    assert _bookings(pg_engine) == 0
+
+
+def test_a_referenced_row_stays_locked_until_the_write_commits(pg_engine):
+    location, service, client = _one_location_service_client(pg_engine)
+    with pg_engine.connect() as writer, pg_engine.connect() as other:
+        with writer.begin():
+            upsert_bookings(writer, _frame(location, service, [client]))
+            other.execute(text("SET lock_timeout = '200ms'"))
+            with pytest.raises(Exception, match="lock timeout"):  # noqa: B017
+                other.execute(text("DELETE FROM client WHERE id = :id"), {"id": client})
+            other.rollback()
+    assert _bookings(pg_engine) == 1
+
+
+def test_a_table_with_a_trigger_of_its_own_keeps_its_row_checks(pg_engine):
+    with pg_engine.begin() as conn:
+        conn.execute(text("CREATE FUNCTION spaops_noop() RETURNS trigger LANGUAGE plpgsql "
+                          "AS $$ BEGIN RETURN NEW; END $$"))
+        conn.execute(text("CREATE TRIGGER noop BEFORE INSERT ON booking FOR EACH ROW "
+                          "EXECUTE FUNCTION spaops_noop()"))
+        assert not may_check_keys_setwise(conn, Booking.__table__)
+        with keys_checked_setwise(conn, Booking.__table__, {"client_id": [1]}) as setwise:
+            assert setwise is False
+        conn.rollback()
+
+
+def test_a_plain_role_imports_the_same_through_the_row_checks(pg_engine, plain_engine):
+    with plain_engine.begin() as conn:
+        assert not may_check_keys_setwise(conn, Booking.__table__)
+    document = import_bookings(plain_engine, read_bookings_export(EXPORT, "export.csv"),
+                               username="front desk")
+    assert (document["inserted"], document["rejected"]) == (3, 0)
+    with plain_engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT b.external_ref, l.name, c.external_ref FROM booking b JOIN location l "
+            "ON l.id = b.location_id JOIN client c ON c.id = b.client_id "
+            "ORDER BY b.external_ref")).all()
+    assert rows == [("K-1", "Harbor Day Spa", "Client One"),
+                    ("K-2", "Harbor Day Spa", "Client Two"),
+                    ("K-3", "Maple Grove Spa", "Client One")]
+    with plain_engine.connect() as conn:
+        location = conn.execute(select(Location.id).where(Location.name == "Harbor Day Spa"))
+        service = conn.execute(select(Service.id).where(Service.name == "Swedish Massage 60"))
+        location, service = location.scalar_one(), service.scalar_one()
+    with pytest.raises(ForeignKeyViolation, match="foreign key"), \
+            plain_engine.begin() as conn:
+        upsert_bookings(conn, _frame(location, service, [987654]))
+    assert _bookings(plain_engine) == 3
+
+
+def test_sqlite_never_takes_the_setwise_path(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as conn:
+        assert not may_check_keys_setwise(conn, Booking.__table__)
