@@ -24,6 +24,11 @@ from sqlalchemy.engine import Connection
 class MissingReference(ValueError):
     """Rows about to be written refer to rows that do not exist."""
 
+    def __init__(self, referenced: str, ids: list[int]) -> None:
+        super().__init__(f"{len(ids)} {referenced} id(s) referred to do not exist, "
+                         f"such as {ids[:5]}")
+        self.referenced, self.ids = referenced, ids
+
 
 def may_check_keys_setwise(connection: Connection, table: Table) -> bool:
     """Whether this connection may write `table` with its foreign keys checked set-wise."""
@@ -57,11 +62,9 @@ def lock_references(connection: Connection, table: Table,
         target = key.column
         found = set(connection.execute(
             select(target).where(target == any_(bindparam("ids", type_=ARRAY(BigInteger))))
-            .with_for_update(key_share=True), {"ids": ids}).scalars())
+            .with_for_update(read=True, key_share=True), {"ids": ids}).scalars())
         if missing := [i for i in ids if i not in found]:
-            raise MissingReference(
-                f"{len(missing)} {table.name} row(s) refer to {target.table.name} ids that "
-                f"do not exist, such as {missing[:5]}")
+            raise MissingReference(target.table.name, missing)
 
 
 @contextmanager

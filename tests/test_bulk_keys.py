@@ -6,13 +6,14 @@ from datetime import datetime
 
 import pytest
 from psycopg.errors import ForeignKeyViolation
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from models import Booking, Client, Location, Service
+from models import Booking, Client, Location, Service, Therapist
 from spaops.bulk_keys import MissingReference, keys_checked_setwise, may_check_keys_setwise
 from spaops.db import make_engine, upgrade_schema
+from spaops.errors import UsageError
 from spaops.ingest import import_bookings, read_bookings_export
 from spaops.ingest.staging import upsert_bookings
 from tests.conftest import TemporaryPostgres, require_postgres
@@ -105,10 +106,38 @@ def test_a_superuser_writes_with_keys_checked_once_and_the_setting_restored(pg_e
 
 def test_a_missing_reference_refuses_the_whole_write(pg_engine):
     location, service, client = _one_location_service_client(pg_engine)
-    with pytest.raises(MissingReference, match=r"client ids that do not exist, such as "
-                                                r"\[987654\]"), pg_engine.begin() as conn:
+    missing = r"1 client id\(s\) referred to do not exist, such as \[987654\]"
+    with pytest.raises(MissingReference, match=missing), pg_engine.begin() as conn:
         upsert_bookings(conn, _frame(location, service, [client, 987654]))
     assert _bookings(pg_engine) == 0
+
+
+def test_a_therapist_removed_during_an_import_stops_it_with_nothing_written(pg_engine):
+    _one_location_service_client(pg_engine)
+    with Session(pg_engine) as s:
+        harbor = s.scalars(select(Location)).one()
+        s.add(Therapist(name="Ana Silva", name_key="ana silva", home_location_id=harbor.id))
+        s.commit()
+    removed = []
+
+    def remove_therapist_meanwhile(_conn, _cursor, statement, *_args) -> None:
+        if "FOR KEY SHARE" in statement and not removed:  # the first key is being locked
+            with pg_engine.begin() as other:
+                removed.append(other.execute(text(
+                    "DELETE FROM therapist WHERE name = 'Ana Silva'")).rowcount)
+
+    event.listen(pg_engine, "before_cursor_execute", remove_therapist_meanwhile)
+    try:
+        with pytest.raises(UsageError, match="a therapist this file refers to was removed "
+                                             "while it was being imported. Nothing was "
+                                             "imported; import the file again."):
+            import_bookings(pg_engine, read_bookings_export(EXPORT, "export.csv"))
+    finally:
+        event.remove(pg_engine, "before_cursor_execute", remove_therapist_meanwhile)
+    assert removed == [1]
+    assert _bookings(pg_engine) == 0
+    with pg_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM import_batch")).scalar() == 0
 
 
 def test_a_referenced_row_stays_locked_until_the_write_commits(pg_engine):
@@ -117,6 +146,11 @@ def test_a_referenced_row_stays_locked_until_the_write_commits(pg_engine):
         with writer.begin():
             upsert_bookings(writer, _frame(location, service, [client]))
             other.execute(text("SET lock_timeout = '200ms'"))
+            # Its other columns stay open to change, as with the per-row checks: the lock
+            # is FOR KEY SHARE, not FOR NO KEY UPDATE.
+            other.execute(text("UPDATE client SET focus_areas = 'neck' WHERE id = :id"),
+                          {"id": client})
+            other.commit()
             with pytest.raises(Exception, match="lock timeout"):  # noqa: B017
                 other.execute(text("DELETE FROM client WHERE id = :id"), {"id": client})
             other.rollback()

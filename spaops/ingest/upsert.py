@@ -17,6 +17,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
 from models import Booking, Client, Location, Service, Therapist
+from spaops.bulk_keys import MissingReference
 from spaops.db import bulk_insert, insert_tuples, session_scope
 from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
@@ -376,7 +377,12 @@ def import_bookings(
                          str(r.reason), "" if pd.isna(r.raw) else str(r.raw))
                         for r in rejected.itertuples()])
         say(0.5, "writing bookings")
-        _write_bookings(session, plan, clients, batch_id)
+        try:
+            _write_bookings(session, plan, clients, batch_id)
+        except MissingReference as exc:
+            raise UsageError(f"a {exc.referenced.replace('_', ' ')} this file refers to "
+                             "was removed while it was being imported. Nothing was "
+                             "imported; import the file again.") from exc
         say(0.9, "updating the daily figures")
         refresh_booking_days(session.connection(), _days_touched(plan, locations))
         bump_data_revision(session)
