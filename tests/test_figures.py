@@ -71,6 +71,9 @@ def test_utilisation_bars_shade_the_target_band_and_mark_burnout():
     assert (band.x0, band.x1) == (0.6, 0.8)
     assert figure.layout.shapes[1].x0 == 0.85
     assert figure.layout.xaxis.title.text == "Utilisation (booked / scheduled)"
+    # Named above the plot (its top edge, in paper units), where the top bar cannot hide them.
+    assert [(a.text, a.x, a.yref, a.y, a.yanchor) for a in figure.layout.annotations] == [
+        ("target band", 0.6, "paper", 1, "bottom"), ("burnout risk", 0.85, "paper", 1, "bottom")]
 
 
 def test_price_band_figure_marks_prices_below_band():
@@ -148,6 +151,10 @@ def test_a_large_roster_is_drawn_as_a_spread_not_a_trace_per_therapist():
     assert (spread.layout.shapes[0].x0, spread.layout.shapes[0].x1) == (0.6, 0.8)
     assert spread.layout.shapes[1].x0 == 0.85
     assert spread.layout.yaxis.title.text == "Therapists"
+    assert spread.layout.yaxis.dtick is None  # 700 therapists: plotly's own ticks
+    assert [a.text for a in spread.layout.annotations] == ["target band", "burnout risk"]
+    few = utilisation_histogram(people.head(9), 0.6, 0.8, 0.85, "t")  # 5 in a bin at most
+    assert (few.layout.yaxis.tick0, few.layout.yaxis.dtick) == (0, 1)  # whole therapists
 
 
 # Weeks start on Monday. "Last 30 days" ending Tuesday 2026-11-24 runs from Monday Oct 26:

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 from spaops.figures.palette import BAND_FILL, BAND_LINE, LAYOUT, NEUTRAL, WARNING
 from spaops.figures.periods import weekly_lines
 
+ABOVE_PLOT_MARGIN = 80  # room for the title and, under it, the names of the band and line
+
 
 def utilisation_bars(frame: pd.DataFrame, label: str, low: float, high: float,
                      burnout: float, title: str) -> go.Figure:
@@ -18,14 +20,22 @@ def utilisation_bars(frame: pd.DataFrame, label: str, low: float, high: float,
     figure = go.Figure(go.Bar(
         x=frame["utilisation"], y=frame[label], orientation="h", marker_color=colors,
         name="Utilisation", hovertemplate="%{y}: %{x:.0%}<extra></extra>"))
-    figure.add_vrect(x0=low, x1=high, fillcolor=BAND_FILL, line_width=0,
-                     annotation_text="target band", annotation_position="top left")
-    figure.add_vline(x=burnout, line_dash="dash", line_color=WARNING,
-                     annotation_text="burnout risk", annotation_position="top right")
+    _band_and_burnout(figure, low, high, burnout)
     figure.update_layout(**LAYOUT, title=title, xaxis_title="Utilisation (booked / scheduled)",
                          yaxis_title=label.replace("_", " ").capitalize(),
-                         xaxis_tickformat=".0%", height=max(300, 28 * len(frame) + 140))
+                         xaxis_tickformat=".0%", height=max(300, 28 * len(frame) + 160))
+    figure.update_layout(margin={**LAYOUT["margin"], "t": ABOVE_PLOT_MARGIN})
     return figure
+
+
+def _band_and_burnout(figure: go.Figure, low: float, high: float, burnout: float) -> None:
+    """The shaded target band and the burnout line, named just above the plot, where no
+    bar can cover the names."""
+    figure.add_vrect(x0=low, x1=high, fillcolor=BAND_FILL, line_width=0)
+    figure.add_vline(x=burnout, line_dash="dash", line_color=WARNING)
+    for x, text, side in ((low, "target band", "left"), (burnout, "burnout risk", "left")):
+        figure.add_annotation(x=x, xref="x", y=1, yref="paper", yanchor="bottom",
+                              xanchor=side, text=text, showarrow=False)
 
 
 def utilisation_histogram(frame: pd.DataFrame, low: float, high: float, burnout: float,
@@ -36,12 +46,14 @@ def utilisation_histogram(frame: pd.DataFrame, low: float, high: float, burnout:
         x=frame["utilisation"], xbins={"start": 0, "end": 1.5, "size": 0.05},
         marker_color=NEUTRAL, name="Therapists",
         hovertemplate="%{x}: %{y} therapists<extra></extra>"))
-    figure.add_vrect(x0=low, x1=high, fillcolor=BAND_FILL, line_width=0,
-                     annotation_text="target band", annotation_position="top left")
-    figure.add_vline(x=burnout, line_dash="dash", line_color=WARNING,
-                     annotation_text="burnout risk", annotation_position="top right")
+    _band_and_burnout(figure, low, high, burnout)
     figure.update_layout(**LAYOUT, title=title, xaxis_title="Utilisation (booked / scheduled)",
                          yaxis_title="Therapists", xaxis_tickformat=".0%", bargap=0.05)
+    figure.update_layout(margin={**LAYOUT["margin"], "t": ABOVE_PLOT_MARGIN})
+    tallest = pd.cut(frame["utilisation"], [i / 20 for i in range(31)], right=False) \
+        .value_counts().max() if len(frame) else 0
+    if tallest <= 10:  # whole therapists on the axis, not 0.5 of one
+        figure.update_yaxes(tick0=0, dtick=1)
     return figure
 
 
