@@ -77,10 +77,16 @@ def test_sign_out_returns_to_sign_in():
     assert "viewer" not in at.session_state
     # AppTest stays on the page it was switched to; signed out, that page shows only the
     # sign-in form (in a browser every page's address does: ui.navigation), and the unseen
-    # one-cell table that has the browser load the table code meanwhile.
+    # warm-up that has the browser load the Overview's table and widget code meanwhile:
+    # disabled, so the keyboard never lands on it.
     assert not at.metric
     assert [frame.value.shape for frame in at.dataframe] == [(1, 1)]
     assert [t.label for t in at.text_input] == ["Username", "Password"]
+    warm_up = [w for w in (*at.selectbox, *at.multiselect, *at.button)
+               if w.key and w.key.startswith("warmup")]
+    assert sorted(w.key for w in warm_up) == ["warmup_button", "warmup_multiselect",
+                                              "warmup_select"]
+    assert all(w.disabled for w in warm_up)
 
 
 def test_a_user_disabled_while_signed_in_is_signed_out_on_the_next_click(app_database):

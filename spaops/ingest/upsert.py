@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -341,6 +342,17 @@ def _update_intake(session: Session, written: pd.DataFrame, ids: dict) -> None:
                                                                  strict=True)])
 
 
+@contextmanager
+def _nothing_removed_meanwhile() -> Iterator[None]:
+    """A row the import refers to that someone removes while it runs stops it plainly."""
+    try:
+        yield
+    except MissingReference as exc:
+        raise UsageError(f"a {exc.referenced.replace('_', ' ')} this file refers to was "
+                         "removed while it was being imported. Nothing was imported; "
+                         "import the file again.") from exc
+
+
 @paused_gc()
 def import_bookings(
     engine: Engine, preview: BookingsPreview, *, username: str = "",
@@ -363,26 +375,22 @@ def import_bookings(
         rows["service_id"] = rows["service_key"].map(services).astype("Int64")
         rows["therapist_id"] = rows["therapist_key"].map(therapists).astype("Int64")
         written = plan.written()
-        say(0.4, "clients")
-        clients = _client_ids(session, rows.loc[written, [
-            "client", "location_id", "pressure", "focus_areas", "contraindications",
-            "gender_preference"]])
-        rejected = rows[rows["outcome"] == "rejected"]
-        batch_id = record_batch(
-            session, kind="bookings", file_name=preview.file_name, sha256=preview.sha256,
-            username=username, document=document,
-            written_location_ids=[int(i) for i in
-                                  rows.loc[written, "location_id"].dropna().unique()],
-            rejections=[(r.row, "" if pd.isna(r.booking_ref) else str(r.booking_ref),
-                         str(r.reason), "" if pd.isna(r.raw) else str(r.raw))
-                        for r in rejected.itertuples()])
-        say(0.5, "writing bookings")
-        try:
+        with _nothing_removed_meanwhile():
+            say(0.4, "clients")
+            clients = _client_ids(session, rows.loc[written, [
+                "client", "location_id", "pressure", "focus_areas", "contraindications",
+                "gender_preference"]])
+            rejected = rows[rows["outcome"] == "rejected"]
+            batch_id = record_batch(
+                session, kind="bookings", file_name=preview.file_name, sha256=preview.sha256,
+                username=username, document=document,
+                written_location_ids=[int(i) for i in
+                                      rows.loc[written, "location_id"].dropna().unique()],
+                rejections=[(r.row, "" if pd.isna(r.booking_ref) else str(r.booking_ref),
+                             str(r.reason), "" if pd.isna(r.raw) else str(r.raw))
+                            for r in rejected.itertuples()])
+            say(0.5, "writing bookings")
             _write_bookings(session, plan, clients, batch_id)
-        except MissingReference as exc:
-            raise UsageError(f"a {exc.referenced.replace('_', ' ')} this file refers to "
-                             "was removed while it was being imported. Nothing was "
-                             "imported; import the file again.") from exc
         say(0.9, "updating the daily figures")
         refresh_booking_days(session.connection(), _days_touched(plan, locations))
         bump_data_revision(session)
