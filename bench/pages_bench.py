@@ -141,7 +141,7 @@ def sign_in_timed(page: Page, url: str, username: str) -> float | None:
     """
     page.goto(url)
     page.wait_for_selector(RUN_DONE, timeout=TIMEOUT_MS)
-    page.wait_for_selector(".st-key-chart_warmup .main-svg", state="attached",
+    page.wait_for_selector(".st-key-warmup .main-svg", state="attached",
                            timeout=TIMEOUT_MS)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill("demo")
