@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from spaops import clock
 from spaops.db import make_engine
-from tests.utils.apptest import metric_values, open_page, sign_in
+from tests.utils.apptest import figures, metric_values, open_page, sign_in
 from ui.navigation import PAGES, pages_for
 
 pytestmark = pytest.mark.usefixtures("app_database")
@@ -23,14 +23,14 @@ def test_sign_in_comes_first_and_names_the_demo_users():
     assert not at.exception
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     assert any("owner" in c.value and "demo" in c.value for c in at.caption)
-    assert not at.metric  # no figures before sign-in
+    assert not figures(at)  # no figures before sign-in
 
 
 def test_wrong_password_is_refused_with_a_generic_message():
     at = sign_in("owner", "not-the-password")
     assert not at.exception
     assert at.error and "check the username and password" in at.error[0].value
-    assert not at.metric
+    assert not figures(at)
     unknown = sign_in("nobody", "demo")
     assert unknown.error[0].value == at.error[0].value  # no hint whether the user exists
 
@@ -79,7 +79,8 @@ def test_sign_out_returns_to_sign_in():
     # sign-in form (in a browser every page's address does: ui.navigation), and the unseen
     # warm-up that has the browser load the Overview's table and widget code meanwhile:
     # disabled, so the keyboard never lands on it.
-    assert not at.metric
+    assert not figures(at)
+    assert [m.label for m in at.metric] == ["warm-up"]
     assert [frame.value.shape for frame in at.dataframe] == [(1, 1)]
     assert [t.label for t in at.text_input] == ["Username", "Password"]
     warm_up = [w for w in (*at.selectbox, *at.multiselect, *at.button)

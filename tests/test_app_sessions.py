@@ -19,7 +19,7 @@ from spaops import clock
 from spaops.auth import reset_password
 from spaops.db import make_engine
 from spaops.sessions import exchange_handoff
-from tests.utils.apptest import APP, TIMEOUT, open_page, sign_in
+from tests.utils.apptest import APP, TIMEOUT, figures, open_page, sign_in
 from ui import auth as ui_auth
 from ui.session_cookie import ADOPT_PATH, COOKIE_NAME, adopt, clear
 
@@ -79,7 +79,7 @@ def test_after_sign_out_the_old_cookie_gives_the_sign_in_page(app_database, monk
     stolen = _reload(monkeypatch, token)
     assert not stolen.exception
     assert [t.label for t in stolen.text_input] == SIGN_IN_FORM
-    assert not stolen.metric
+    assert not figures(stolen)
     assert not stolen.info  # signing out is no news to the person who did it
 
 

@@ -31,3 +31,10 @@ def open_page(at: AppTest, page: str) -> AppTest:
 def metric_values(at: AppTest) -> dict[str, str]:
     """Label -> shown value of every st.metric on the page."""
     return {m.label: m.value for m in at.metric}
+
+
+def figures(at: AppTest) -> list:
+    """The metrics a person sees: not the sign-in page's unseen warm-up."""
+    from ui.auth import WARM_UP
+
+    return [m for m in at.metric if m.label != WARM_UP]
