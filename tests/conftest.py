@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,22 +82,27 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on an empty database with the schema at the newest migration."""
-    eng = make_engine(db_url)
+@contextmanager
+def engine_at_head(url: str) -> Iterator[Engine]:
+    """An engine on `url` with the schema at the newest migration, disposed afterwards."""
+    eng = make_engine(url)
     upgrade_schema(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on an empty database with the schema at the newest migration."""
+    with engine_at_head(db_url) as eng:
+        yield eng
 
 
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     """An engine on an empty SQLite file with the current schema (SQLite-only tests)."""
-    eng = make_engine(f"sqlite:///{tmp_path / 'spaops.db'}")
-    upgrade_schema(eng)
-    yield eng
-    eng.dispose()
+    with engine_at_head(f"sqlite:///{tmp_path / 'spaops.db'}") as eng:
+        yield eng
 
 
 @pytest.fixture(scope="session")

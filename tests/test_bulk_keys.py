@@ -12,11 +12,11 @@ from sqlmodel import Session
 
 from models import Booking, Client, Location, Service, Therapist
 from spaops.bulk_keys import MissingReference, keys_checked_setwise, may_check_keys_setwise
-from spaops.db import make_engine, upgrade_schema
+from spaops.db import make_engine
 from spaops.errors import UsageError
 from spaops.ingest import import_bookings, read_bookings_export
 from spaops.ingest.staging import upsert_bookings
-from tests.conftest import TemporaryPostgres, require_postgres
+from tests.conftest import TemporaryPostgres, engine_at_head, require_postgres
 
 EXPORT = (
     b"Appointment #,Location,Staff Member,Service Name,Client Name,Date & Time,Duration,"
@@ -33,11 +33,8 @@ EXPORT = (
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
     """An engine on a fresh PostgreSQL database at the newest schema."""
-    with TemporaryPostgres(require_postgres()) as url:
-        engine = make_engine(url)
-        upgrade_schema(engine)
+    with TemporaryPostgres(require_postgres()) as url, engine_at_head(url) as engine:
         yield engine
-        engine.dispose()
 
 
 @pytest.fixture

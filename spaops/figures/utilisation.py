@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from spaops.figures.palette import BAND_FILL, BAND_LINE, LAYOUT, NEUTRAL, WARNING
 from spaops.figures.periods import weekly_lines
 
+BIN, BINS_END = 0.05, 1.5  # the spread's bars: 5 points of utilisation, up to 150 %
 ABOVE_PLOT_MARGIN = 80  # room for the title and, under it, the names of the band and line
 
 
@@ -33,9 +34,9 @@ def _band_and_burnout(figure: go.Figure, low: float, high: float, burnout: float
     bar can cover the names."""
     figure.add_vrect(x0=low, x1=high, fillcolor=BAND_FILL, line_width=0)
     figure.add_vline(x=burnout, line_dash="dash", line_color=WARNING)
-    for x, text, side in ((low, "target band", "left"), (burnout, "burnout risk", "left")):
+    for x, text in ((low, "target band"), (burnout, "burnout risk")):
         figure.add_annotation(x=x, xref="x", y=1, yref="paper", yanchor="bottom",
-                              xanchor=side, text=text, showarrow=False)
+                              xanchor="left", text=text, showarrow=False)
 
 
 def utilisation_histogram(frame: pd.DataFrame, low: float, high: float, burnout: float,
@@ -43,15 +44,16 @@ def utilisation_histogram(frame: pd.DataFrame, low: float, high: float, burnout:
     """How many therapists sit at each utilisation (5-point bins) against the shaded target
     band and the burnout line: a roster of any size in one chart."""
     figure = go.Figure(go.Histogram(
-        x=frame["utilisation"], xbins={"start": 0, "end": 1.5, "size": 0.05},
+        x=frame["utilisation"], xbins={"start": 0, "end": BINS_END, "size": BIN},
         marker_color=NEUTRAL, name="Therapists",
         hovertemplate="%{x}: %{y} therapists<extra></extra>"))
     _band_and_burnout(figure, low, high, burnout)
     figure.update_layout(**LAYOUT, title=title, xaxis_title="Utilisation (booked / scheduled)",
                          yaxis_title="Therapists", xaxis_tickformat=".0%", bargap=0.05)
     figure.update_layout(margin={**LAYOUT["margin"], "t": ABOVE_PLOT_MARGIN})
-    tallest = pd.cut(frame["utilisation"], [i / 20 for i in range(31)], right=False) \
-        .value_counts().max() if len(frame) else 0
+    edges = [round(i * BIN, 9) for i in range(round(BINS_END / BIN) + 1)]  # the bars' bins
+    tallest = pd.cut(frame["utilisation"], edges, right=False).value_counts().max() \
+        if len(frame) else 0
     if tallest <= 10:  # whole therapists on the axis, not 0.5 of one
         figure.update_yaxes(tick0=0, dtick=1)
     return figure
