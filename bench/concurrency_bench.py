@@ -11,7 +11,10 @@ not drawn within 60 s, or any other Playwright error. Sign-in is timed from the 
 Sign in to the role's first page drawn; the first load of the app (Streamlit's JavaScript)
 before it is not timed.
 
-Sessions arrive RAMP_S apart (the 20th starts 38 s in), then all work at once.
+Sessions arrive RAMP_S apart (the 20th starts 38 s in), then all work at once. By default
+each clicks its next page the instant one is drawn: a stress figure, since nobody works
+that way. SPAOPS_BENCH_READ_S=10 has each person read every page for a while first (a pause
+drawn from half to one and a half times that, not timed), as people at work do.
 
 The apps log every page's script run with its time (SPAOPS_SLOW_PAGE_S=0): the app's share
 of a view, apart from the browser's drawing, which on a small machine shares its CPUs.
@@ -72,6 +75,7 @@ POLL_MS = 100
 SAMPLE_S = 1.0
 PG_PROCESSES = 2
 RAMP_S = 0.5 if SMOKE else 2.0  # people arrive one every 2 s, then all work at once
+READ_S = float(os.environ.get("SPAOPS_BENCH_READ_S", "0"))  # reading each page (see above)
 LOAD_MS = 180_000  # first load of the app's JavaScript, 20 at once, before sign-in
 EXCEPTION = '[data-testid="stException"]'
 TICK = os.sysconf("SC_CLK_TCK")
@@ -257,6 +261,7 @@ async def browse(browser: Browser, url: str, role: str, seed: int, run: Run) -> 
         current = titles[0]
         for pass_no in range(1, PASSES + 1):
             for title in rng.sample(titles, len(titles)):
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * READ_S)  # reading the page in view
                 seconds = await view(page, title, reload=title == current)
                 current = title
                 if seconds is None:
@@ -375,8 +380,10 @@ def report(run: Run) -> None:
 
 def main() -> None:
     """One app on the SQLite 1M chain, then two apps on the PostgreSQL 1M chain."""
+    reading = (f"each page read for {READ_S / 2:g}-{READ_S * 1.5:g} s before the next click"
+               if READ_S else "the next click the instant a page is drawn")
     print(f"{SESSIONS} concurrent Chromium contexts, {PASSES} shuffled passes over each role's "
-          f"pages, {BOOKINGS:,}-booking chain", flush=True)
+          f"pages ({reading}), {BOOKINGS:,}-booking chain", flush=True)
     source = chain_database()
     os.environ["SPAOPS_SLOW_PAGE_S"] = "0"  # the apps log every page run with its time
     with tempfile.TemporaryDirectory(prefix="concurrency-bench-") as folder:

@@ -139,3 +139,30 @@ def test_a_slow_page_threshold_that_is_not_a_number_falls_back_to_two_seconds(mo
     assert _slow_page_seconds() == 0.5
     monkeypatch.setenv("SPAOPS_SLOW_PAGE_S", "two")
     assert _slow_page_seconds() == 2.0 and "is not a number of seconds" in caplog.text
+
+
+def test_a_prefetch_fills_in_the_background_and_is_logged_with_its_time(monkeypatch, caplog):
+    import threading
+    import time
+
+    import ui.data
+    import ui.navigation
+
+    monkeypatch.setattr(ui.data, "PREFETCH", True)  # the in-process tests turn it off
+    monkeypatch.setattr(ui.navigation, "SLOW_PAGE_S", 0.05)
+    filled: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("no database")
+
+    def slow() -> None:
+        time.sleep(0.1)
+        filled.append("slow")
+
+    ui.data.prefetch("probe", [broken, slow])  # a failing load does not stop the next
+    for thread in [t for t in threading.enumerate() if t.name == "prefetch-probe"]:
+        thread.join(5)
+    assert filled == ["slow"]
+    assert "prefetch of probe failed" in caplog.text
+    (line,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("prefetch:")]
+    assert line.startswith("prefetch: probe ") and float(line.split()[-2]) >= 0.1

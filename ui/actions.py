@@ -54,8 +54,9 @@ LIST_LABELS = {
 
 
 def load_actions(period: Period, scope: Collection[int] | None) -> list[Action]:
-    """The Actions page's actions (cached)."""
-    return load(build_actions, period.start, period.end, location_ids=scope)
+    """The Actions page's actions (cached by the period's end: every window looks back from
+    it, so all the periods ending today share one computation)."""
+    return load(build_actions, period.end, period.end, location_ids=scope)
 
 
 def load_watch(period: Period, scope: Collection[int] | None) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -90,10 +91,16 @@ def prefetch(name: str, loads: list[Callable[[], object]]) -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PREFETCH_NICE)
         except (AttributeError, OSError):
             pass
+        from ui.navigation import SLOW_PAGE_S
+
+        began = time.perf_counter()
         for fill in loads:
             try:
                 fill()
             except Exception:  # the page will compute it itself, and show any error then
                 log.exception("prefetch of %s failed", name)
+        seconds = time.perf_counter() - began
+        if seconds >= SLOW_PAGE_S:  # beside the page runs, in the same words
+            log.warning("prefetch: %s %.3f s", name, seconds)
 
     threading.Thread(target=run, name=f"prefetch-{name}", daemon=True).start()

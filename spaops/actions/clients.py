@@ -8,12 +8,13 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlmodel import Session
 
 from models import Booking, Client, Location, Service, Therapist
 from spaops.actions.base import Action
 from spaops.analytics.report import in_scope
+from spaops.analytics.sqlfuncs import day_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,25 +47,30 @@ def drifting_actions(session: Session, end: date, settings: dict, *,
         select(later.c.id).where(later.c.client_id == last.c.client_id,
                                  later.c.starts_at > last.c.last,
                                  later.c.status != "cancelled").exists())))
+    # Ids and the day only, names looked up after: on a large chain this is some 64,000
+    # visits, and each joined name or parsed timestamp cost every one of them.
     visits = session.execute(
-        select(b.c.client_id, c.c.external_ref, loc.c.name.label("location"), b.c.starts_at,
-               th.c.name.label("therapist"), s.c.name.label("service"))
-        .select_from(b.join(s, s.c.id == b.c.service_id).join(c, c.c.id == b.c.client_id)
-                     .join(loc, loc.c.id == b.c.location_id)
-                     .outerjoin(th, th.c.id == b.c.therapist_id))
+        select(b.c.client_id, c.c.external_ref, type_coerce(day_of(b.c.starts_at), String),
+               b.c.location_id, b.c.therapist_id, b.c.service_id)
+        .select_from(b.join(s, s.c.id == b.c.service_id).join(c, c.c.id == b.c.client_id))
         .where(*therapeutic, b.c.client_id.in_(overdue))
         .order_by(b.c.client_id, b.c.starts_at)).all()
+    if not visits:
+        return []
+    locations, therapists, services = (
+        dict(session.execute(select(t.c.id, t.c.name)).all()) for t in (loc, th, s))
     per_location: dict[str, list[dict]] = {}
     for _client, group in groupby(visits, key=itemgetter(0)):  # each client's visits in order
-        counts: dict[str, int] = {}
+        counts: dict[int, int] = {}
         for visit in group:
             counts[visit[5]] = counts.get(visit[5], 0) + 1
-        _id, ref, location, starts_at, therapist, _service = visit  # the last visit
-        last_day = starts_at.date()
-        per_location.setdefault(location, []).append({
-            "client": ref, "last_visit": last_day.isoformat(), "last_therapist": therapist,
+        _id, ref, day, location_id, therapist_id, _service = visit  # the last visit
+        last_day = date.fromisoformat(str(day))  # text on SQLite, a date on PostgreSQL
+        per_location.setdefault(locations[location_id], []).append({
+            "client": ref, "last_visit": last_day.isoformat(),
+            "last_therapist": therapists.get(therapist_id),
             # the service they had most often, the earliest first among equals
-            "usual_service": max(counts, key=counts.__getitem__),
+            "usual_service": services[max(counts, key=counts.__getitem__)],
             "days_overdue": (end - last_day).days - cadence})
     actions = []
     for location, clients in sorted(per_location.items()):
