@@ -170,7 +170,9 @@ def test_the_overview_works_out_the_actions_page_meanwhile(app_database, fills, 
     at = open_page(sign_in("owner"), "pages/actions.py")
     assert not at.exception, at.exception
     assert [m.value for m in at.markdown if m.value.startswith("Raise ")]
-    _finished(fills)  # the second sign-in's Overview filled again (from the cache)
+    # The second sign-in found both filled for this data and day: neither started again.
+    assert _finished(fills) == ["prefetch-chain-overview", "prefetch-actions"]
     fills.clear()
+    st.cache_resource.clear()  # forgets what was filled (and the engine)
     staff = sign_in("staff")  # staff have no Actions page: nothing is worked out for them
     assert not staff.exception and _finished(fills) == ["prefetch-chain-overview"]

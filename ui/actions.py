@@ -67,7 +67,8 @@ def load_watch(period: Period, scope: Collection[int] | None) -> pd.DataFrame:
 def prefetch_actions(period: Period, scope: Collection[int] | None) -> None:
     """Work out the Actions page in the background (its first view waits on the slowest
     readers of the app), while the person reads the page just sent."""
-    prefetch("actions", [lambda: load_actions(period, scope), lambda: load_watch(period, scope)])
+    prefetch("actions", [lambda: load_actions(period, scope), lambda: load_watch(period, scope)],
+             key=(period.end, tuple(scope) if scope is not None else None))
 
 
 def value_text(value: float, unit: str) -> str:
