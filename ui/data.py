@@ -101,7 +101,8 @@ def prefetch(name: str, loads: list[Callable[[], object]], key: tuple = ()) -> N
     started, filled = _prefetched(default_url()), (name, key, current_revision(), today())
     now = time.monotonic()
     with _prefetched_lock:
-        if now - started.get(filled, -CACHE_TTL_S) < CACHE_TTL_S:
+        when = started.get(filled)
+        if when is not None and now - when < CACHE_TTL_S:
             return
         if len(started) >= 256:  # bounded like the cache itself
             started.clear()
