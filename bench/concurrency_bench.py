@@ -261,7 +261,8 @@ async def browse(browser: Browser, url: str, role: str, seed: int, run: Run) -> 
         current = titles[0]
         for pass_no in range(1, PASSES + 1):
             for title in rng.sample(titles, len(titles)):
-                await asyncio.sleep(rng.uniform(0.5, 1.5) * READ_S)  # reading the page in view
+                if READ_S:  # reading the page in view (drawn only then: the stress run's
+                    await asyncio.sleep(rng.uniform(0.5, 1.5) * READ_S)  # order stays as it was)
                 seconds = await view(page, title, reload=title == current)
                 current = title
                 if seconds is None:

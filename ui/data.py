@@ -55,10 +55,11 @@ def current_revision() -> int:
 
 
 CACHE_TTL_S = 3600  # a cached answer is recomputed after an hour even if no data changed
+CACHE_ENTRIES = 256  # answers kept (the least recently used go first)
 _prefetched_lock = threading.Lock()
 
 
-@st.cache_data(show_spinner=False, max_entries=256, ttl=CACHE_TTL_S)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
 def _cached(name: str, revision: int, args: tuple, kwargs: tuple, _fn: Callable[..., Any]) -> Any:
     # Keyed by loader name, data revision and the (hashable) arguments; `_fn` is not hashed.
     with session_scope() as session:
@@ -104,7 +105,7 @@ def prefetch(name: str, loads: list[Callable[[], object]], key: tuple = ()) -> N
         when = started.get(filled)
         if when is not None and now - when < CACHE_TTL_S:
             return
-        if len(started) >= 256:  # bounded like the cache itself
+        if len(started) >= CACHE_ENTRIES:  # bounded like the cache itself
             started.clear()
         started[filled] = now
 
@@ -113,16 +114,13 @@ def prefetch(name: str, loads: list[Callable[[], object]], key: tuple = ()) -> N
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PREFETCH_NICE)
         except (AttributeError, OSError):
             pass
-        from ui.navigation import SLOW_PAGE_S
+        from ui.navigation import logged_if_slow
 
-        began = time.perf_counter()
-        for fill in loads:
-            try:
-                fill()
-            except Exception:  # the page will compute it itself, and show any error then
-                log.exception("prefetch of %s failed", name)
-        seconds = time.perf_counter() - began
-        if seconds >= SLOW_PAGE_S:  # beside the page runs, in the same words
-            log.warning("prefetch: %s %.3f s", name, seconds)
+        with logged_if_slow("prefetch", name):  # beside the page runs, in the same words
+            for fill in loads:
+                try:
+                    fill()
+                except Exception:  # the page will compute it itself, and show any error then
+                    log.exception("prefetch of %s failed", name)
 
     threading.Thread(target=run, name=f"prefetch-{name}", daemon=True).start()

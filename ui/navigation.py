@@ -8,7 +8,8 @@ import importlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -71,15 +72,22 @@ def signed_out_navigation(sign_in: Callable[[], None]) -> st.navigation:  # type
         position="hidden")
 
 
-def run_page(page: st.Page) -> None:  # type: ignore[valid-type]
-    """Run the chosen page; log it with its time when the run took SLOW_PAGE_S or longer."""
+@contextmanager
+def logged_if_slow(what: str, name: str) -> Iterator[None]:
+    """Time the block; log "what: name 1.234 s" when it took SLOW_PAGE_S or longer."""
     began = time.perf_counter()
     try:
-        page.run()  # type: ignore[attr-defined]
+        yield
     finally:  # a run cut short by a rerun or st.stop counts as run
         seconds = time.perf_counter() - began
         if seconds >= SLOW_PAGE_S:
-            log.warning("page run: %s %.3f s", page.title, seconds)  # type: ignore[attr-defined]
+            log.warning("%s: %s %.3f s", what, name, seconds)
+
+
+def run_page(page: st.Page) -> None:  # type: ignore[valid-type]
+    """Run the chosen page; log it with its time when the run took SLOW_PAGE_S or longer."""
+    with logged_if_slow("page run", page.title):  # type: ignore[attr-defined]
+        page.run()  # type: ignore[attr-defined]
 
 
 def modules_of(page_file: str) -> list[str]:
