@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
+import pandas as pd
 import pytest
 from psycopg.errors import ForeignKeyViolation
 from sqlalchemy import create_engine, event, func, select, text
@@ -65,9 +66,7 @@ def _one_location_service_client(engine: Engine) -> tuple[int, int, int]:
         return location.id, service.id, client.id
 
 
-def _frame(location_id: int, service_id: int, client_ids: list[int]):
-    import pandas as pd
-
+def _frame(location_id: int, service_id: int, client_ids: list[int]) -> pd.DataFrame:
     n = len(client_ids)
     starts = pd.Series([datetime(2026, 11, 3, 9 + i) for i in range(n)])
     return pd.DataFrame({
@@ -194,3 +193,37 @@ def test_sqlite_never_takes_the_setwise_path(tmp_path):
     engine = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
     with engine.connect() as conn:
         assert not may_check_keys_setwise(conn, Booking.__table__)
+
+
+def test_bulk_written_bookings_read_back_exactly_as_sent(pg_engine):
+    """Text with commas, quotes, line breaks and accents, missing values, microseconds and
+    yes/no flags survive the COPY, on insert and on update alike."""
+    location, service, client = _one_location_service_client(pg_engine)
+    frame = _frame(location, service, [client, None, client])
+    frame["external_ref"] = ['A, "quoted"', "line\nbreak", "Zoë #3"]
+    frame["starts_at"] = pd.Series([datetime(2026, 11, 3, 9, 0, 0, 123456),
+                                    datetime(2026, 11, 3, 10), datetime(2026, 11, 4, 11, 30)])
+    frame["ends_at"] = frame["starts_at"] + pd.Timedelta(minutes=60)
+    frame["price_cents"] = pd.array([12000, None, 9550], dtype="Int64")
+    frame["requested"] = [True, False, True]
+    with pg_engine.begin() as conn:
+        upsert_bookings(conn, frame)
+
+    def stored() -> list[tuple]:
+        with pg_engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(
+                select(Booking.external_ref, Booking.starts_at, Booking.price_cents,
+                       Booking.client_id, Booking.requested).order_by(Booking.starts_at))]
+
+    assert stored() == [
+        ('A, "quoted"', datetime(2026, 11, 3, 9, 0, 0, 123456), 12000, client, True),
+        ("line\nbreak", datetime(2026, 11, 3, 10), None, None, False),
+        ("Zoë #3", datetime(2026, 11, 4, 11, 30), 9550, client, True)]
+    with pg_engine.connect() as conn:
+        ids = dict(conn.execute(select(Booking.external_ref, Booking.id)).all())
+    frame["id"] = pd.array([ids[ref] for ref in frame["external_ref"]], dtype="Int64")
+    frame["price_cents"] = pd.array([None, 8000, 9550], dtype="Int64")
+    frame["requested"] = [False, True, True]
+    with pg_engine.begin() as conn:
+        upsert_bookings(conn, frame)
+    assert [(row[2], row[4]) for row in stored()] == [(None, False), (8000, True), (9550, True)]

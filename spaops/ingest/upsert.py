@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Text, any_, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
@@ -126,10 +128,13 @@ def _existing_bookings(session: Session, refs: pd.Series) -> pd.DataFrame:
 
 
 def _among(values: pd.Series, known: pd.Series) -> pd.Series:
-    """`values.isin(known)` for text, through a Python set: pandas' isin on strings
-    takes half a second per 100,000 booking ids, the set a twentieth of that."""
-    members = set(known.dropna().tolist())
-    return pd.Series([v in members for v in values.tolist()], index=values.index, dtype=bool)
+    """`values.isin(known)` for text, hashed by Arrow: pandas' isin on strings takes 1.4 s
+    per million booking ids, a Python set 0.3 s and a million Python strings, Arrow 0.1 s."""
+    def text(series: pd.Series) -> pa.Array:
+        return pa.array(series, type=pa.large_string(), from_pandas=True)
+
+    found = pc.is_in(text(values), value_set=text(known.dropna()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
 def _reject(rows: pd.DataFrame, failed: pd.Series,
@@ -295,8 +300,9 @@ def _create_missing(session: Session, plan: ImportPlan) -> tuple[dict, dict, dic
     return locations, services, therapists
 
 
-def _client_ids(session: Session, written: pd.DataFrame) -> dict:
-    """Ids of the clients these rows name, creating the ones not seen before."""
+def _client_ids(session: Session, written: pd.DataFrame) -> tuple[dict, list[int]]:
+    """Ids of the clients these rows name, creating the ones not seen before; and the
+    ids created."""
     table = Client.__table__
     refs = written["client"].dropna().unique().tolist()
     ids: dict[str, int] = dict(session.execute(select(table.c.external_ref, table.c.id)
@@ -306,13 +312,16 @@ def _client_ids(session: Session, written: pd.DataFrame) -> dict:
     first_location = dict(zip(firsts["client"], firsts["location_id"], strict=True))
     missing = [{"external_ref": r, "home_location_id": int(first_location[r]),
                 "focus_areas": "", "contraindications": ""} for r in refs if r not in ids]
+    created: list[int] = []
     if missing:
         bulk_insert(session, Client, missing)
-        ids.update(session.execute(select(table.c.external_ref, table.c.id).where(
+        found = session.execute(select(table.c.external_ref, table.c.id).where(
             _one_of(session, table.c.external_ref, [m["external_ref"] for m in missing]))
-        ).all())
+        ).all()
+        ids.update(found)
+        created = [client_id for _ref, client_id in found]
     _update_intake(session, written, ids)
-    return ids
+    return ids, created
 
 
 def _update_intake(session: Session, written: pd.DataFrame, ids: dict) -> None:
@@ -377,7 +386,7 @@ def import_bookings(
         written = plan.written()
         with _nothing_removed_meanwhile():
             say(0.4, "clients")
-            clients = _client_ids(session, rows.loc[written, [
+            clients, new_clients = _client_ids(session, rows.loc[written, [
                 "client", "location_id", "pressure", "focus_areas", "contraindications",
                 "gender_preference"]])
             rejected = rows[rows["outcome"] == "rejected"]
@@ -390,7 +399,7 @@ def import_bookings(
                              str(r.reason), "" if pd.isna(r.raw) else str(r.raw))
                             for r in rejected.itertuples()])
             say(0.5, "writing bookings")
-            _write_bookings(session, plan, clients, batch_id)
+            _write_bookings(session, plan, clients, batch_id, new_clients)
         say(0.9, "updating the daily figures")
         refresh_booking_days(session.connection(), _days_touched(plan, locations))
         bump_data_revision(session)
@@ -457,8 +466,9 @@ def _booking_columns(frame: pd.DataFrame, clients: dict, batch_id: int,
 
 
 def _write_bookings(session: Session, plan: ImportPlan, clients: dict,
-                    batch_id: int) -> None:
-    """Insert the new bookings and update the changed ones, in bulk, column by column."""
+                    batch_id: int, new_clients: list[int]) -> None:
+    """Insert the new bookings and update the changed ones, in bulk, column by column;
+    `new_clients` are the ids of the clients this import created."""
     rows = plan.rows
     needed = ["booking_ref", "location_id", "service_id", "client", "starts_at",
               "duration_min", "price_cents", "status", "requested", "therapist_id"]
@@ -467,7 +477,7 @@ def _write_bookings(session: Session, plan: ImportPlan, clients: dict,
         written = rows.loc[plan.written().to_numpy(), needed]
         frame = _booking_frame(written, clients, batch_id)
         frame.insert(0, "id", plan.stored["db_id"].reindex(written.index).astype("Int64"))
-        upsert_bookings(connection, frame)
+        upsert_bookings(connection, frame, created={"client_id": new_clients})
         return
     sqlite = connection.dialect.name == "sqlite"
     new = rows.index[(rows["outcome"] == "inserted").to_numpy()]
