@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from models import Booking, Location, Service, Setting
 from seed.demo import seed_demo
 from spaops.actions import actions_document, build_actions, call_list, watch_volume
+from spaops.actions.clients import call_instruction
 from spaops.actions.pricing import new_price
 from spaops.analytics.alerts import owner_alerts
 from spaops.analytics.kpis import Period
@@ -118,6 +119,11 @@ def test_clients_drifting(engine):
                              "last_therapist": "Cy Cole", "usual_service": "Deep Tissue 90",
                              "days_overdue": 61}]),
     ]
+    assert drifting[0].instruction == call_instruction(1, "Cedar Spa", 14) == (
+        "Call 1 therapeutic client of Cedar Spa who is past the 14-day cadence with nothing "
+        "booked, and offer their usual therapist.")
+    assert call_instruction(11640, "Harbor Day Spa", 21).startswith(
+        "Call 11,640 therapeutic clients of Harbor Day Spa who are past the 21-day cadence")
     calls = call_list(drifting)
     assert calls.to_dict("records") == [{"Location": "Cedar Spa", "Client reference": "C1"},
                                         {"Location": "Dune Clinic", "Client reference": "C4"}]

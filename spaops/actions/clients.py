@@ -78,9 +78,7 @@ def drifting_actions(session: Session, end: date, settings: dict, *,
         n = len(clients)
         actions.append(Action(
             kind="clients_drifting", location=location, subject="therapeutic clients",
-            instruction=(f"Call {n} therapeutic client{'s' if n != 1 else ''} of {location} "
-                         f"who {'are' if n != 1 else 'is'} past the {cadence}-day cadence "
-                         "with nothing booked, and offer their usual therapist."),
+            instruction=call_instruction(n, location, cadence),
             value=n, unit="clients to call",
             evidence={"period": {"from": first.isoformat(), "to": end.isoformat()},
                       "cadence_days": cadence, "clients": clients},
@@ -90,6 +88,14 @@ def drifting_actions(session: Session, end: date, settings: dict, *,
                          "not drifting (setting: action_drift_lookback_days)"],
             page="service_mix"))
     return actions
+
+
+def call_instruction(clients: int, location: str, cadence: int) -> str:
+    """What to do about a location's drifting clients, in the owner's words."""
+    many = clients != 1
+    return (f"Call {clients:,} therapeutic client{'s' if many else ''} of {location} who "
+            f"{'are' if many else 'is'} past the {cadence}-day cadence with nothing booked, "
+            "and offer their usual therapist.")
 
 
 def call_list(actions: list[Action]) -> pd.DataFrame:

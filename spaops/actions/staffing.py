@@ -123,12 +123,12 @@ def _action(location: Location, changes: list[Change], window: Period, trim: boo
     when = ", ".join(f"{WEEKDAYS[c.weekday]} {c.hour:02d}:00" for c in changes[:6])
     more = f" and {len(changes) - 6} more" if len(changes) > 6 else ""
     if trim:
-        instruction = (f"Trim {hours} therapist-hour{'s' if hours != 1 else ''} a week from "
-                       f"{location.name}'s quiet hours ({when}{more}): about {month:g} paid "
+        instruction = (f"Trim {hours:,} therapist-hour{'s' if hours != 1 else ''} a week from "
+                       f"{location.name}'s quiet hours ({when}{more}): about {month:,g} paid "
                        "hours a month saved, never below the busiest recent week's demand.")
     else:
-        instruction = (f"Add {hours} therapist-hour{'s' if hours != 1 else ''} a week to "
-                       f"{location.name}'s overloaded hours ({when}{more}): about {month:g} "
+        instruction = (f"Add {hours:,} therapist-hour{'s' if hours != 1 else ''} a week to "
+                       f"{location.name}'s overloaded hours ({when}{more}): about {month:,g} "
                        "paid hours a month, bringing them back under the burnout line.")
     return Action(
         kind="staffing_trim" if trim else "staffing_add", location=location.name,
