@@ -50,7 +50,8 @@ chart(utilisation_bars, locations, "location", low, high, burnout,
 
 therapists = load(therapist_utilisation, period, location_ids=scope)
 therapists = therapists[therapists["scheduled_minutes"] > 0]
-therapists["status"] = [band_status(u, low, high, burnout) for u in therapists["utilisation"]]
+therapists.insert(therapists.columns.get_loc("utilisation") + 1, "status",
+                  [band_status(u, low, high, burnout) for u in therapists["utilisation"]])
 st.subheader("Therapists")
 if len(therapists) > BARS_UP_TO and not st.toggle(
         f"Show a bar for each of the {len(therapists)} therapists", key="util_every_bar"):

@@ -180,7 +180,8 @@ def field(name: str, labels: Mapping[str, str] | None = None) -> Field:
 
 
 def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as it is displayed: ids dropped, minutes as hours, cents as dollars."""
+    """The frame as it is displayed: ids dropped, minutes as hours, cents as dollars, shares
+    as percentages to one place (as the cards above the tables show them)."""
     out = frame.drop(columns=[c for c in frame.columns if field(c).kind == "hidden"])
     for column in out.columns:
         kind = field(column).kind
@@ -188,6 +189,8 @@ def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = (pd.to_numeric(out[column]).astype(float) / 60).round(1)
         elif kind == "cents":
             out[column] = (pd.to_numeric(out[column]).astype("Float64") / 100).round(2)
+        elif kind == "share":
+            out[column] = (pd.to_numeric(out[column]).astype(float) * 100).round(1)
         elif kind == "words":
             out[column] = out[column].map(
                 lambda v: v.replace("_", " ") if isinstance(v, str) else v)
@@ -201,12 +204,9 @@ def csv_header(name: str, labels: Mapping[str, str] | None = None) -> str:
 
 
 def csv_frame(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """A table as downloaded: shown values, shares in percent, human headers."""
+    """A table as downloaded: shown values (shares in percent), human headers."""
     out = shown_frame(frame)
     for column in out.columns:
-        kind = field(column).kind
-        if kind == "share":
-            out[column] = (pd.to_numeric(out[column]).astype(float) * 100).round(1)
-        elif kind in ("money", "cents"):
+        if field(column).kind in ("money", "cents"):
             out[column] = pd.to_numeric(out[column]).astype(float).round(2)
     return out.rename(columns={c: csv_header(c, labels) for c in out.columns})

@@ -31,7 +31,11 @@ def chain(engine):
 
 def test_therapist_utilisation(engine, chain):
     with Session(engine) as s:
-        frame = therapist_utilisation(s, WEEK).set_index("therapist")
+        frame = therapist_utilisation(s, WEEK)
+    assert list(frame.columns) == ["therapist_id", "therapist", "home_location",
+                                   "scheduled_minutes", "booked_minutes", "utilisation",
+                                   "completed", "revenue"]  # the name leads the tables
+    frame = frame.set_index("therapist")
     # Tess: 390 booked of 480 + 240 scheduled; Tom: 150 of 360 (see tests/test_kpis.py).
     assert frame.loc["Tess One", ["booked_minutes", "scheduled_minutes"]].tolist() == [390, 720]
     assert frame.loc["Tess One", "utilisation"] == 0.5417

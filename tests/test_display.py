@@ -53,6 +53,7 @@ def test_shown_frame_drops_ids_and_turns_minutes_into_hours_and_cents_into_dolla
     assert shown["booked_minutes"].tolist() == [90.5]  # 5430 / 60
     assert shown["price_cents"].tolist() == [150.0]  # $150, not 15000
     assert shown["modality"].tolist() == ["deep tissue"]
+    assert shown["utilisation"].tolist() == [57.3]  # as the cards show it: 57.3%
     assert frame["booked_minutes"].tolist() == [5430]  # the caller's frame is untouched
 
 

@@ -84,9 +84,13 @@ def test_price_band_figure_marks_prices_below_band():
                           "category": ["relaxation", "therapeutic"], "low": [110.0, 120.0],
                           "high": [150.0, 165.0], "price_60": [100.0, 130.0]})
     figure = price_band_figure(bands)
-    band, prices = figure.data
+    band, below, therapeutic = figure.data
     assert list(band.base) == [110.0, 120.0] and list(band.x) == [40.0, 45.0]
-    assert list(prices.marker.color)[0] == WARNING
+    # One trace per colour, so the legend names each: no relaxation price within its band.
+    assert (below.name, list(below.y), list(below.x), below.marker.color) == (
+        "Below the band", ["Swedish · A"], [100.0], WARNING)
+    assert (therapeutic.name, list(therapeutic.y), therapeutic.marker.color) == (
+        "Therapeutic price / 60 min", ["Deep · A"], CATEGORY_COLORS["therapeutic"])
     assert figure.layout.xaxis.title.text == "USD per 60 minutes"
 
 

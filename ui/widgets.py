@@ -30,7 +30,8 @@ def chart(build: Callable[..., go.Figure], *args: Any, key: str) -> None:
 
 
 def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> dict:
-    """st.column_config for every shown column of a frame, from the display registry."""
+    """st.column_config for every column of a frame as shown (shown_frame), from the
+    display registry."""
     config: dict[str, Any] = {}
     for name in frame.columns:
         shown = field(name, labels)
@@ -40,7 +41,7 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
         elif kind in ("money", "cents"):
             config[name] = st.column_config.NumberColumn(label, help=help_, format="dollar")
         elif kind == "share":
-            config[name] = st.column_config.NumberColumn(label, help=help_, format="percent")
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="%.1f%%")
         elif kind == "hours":
             config[name] = st.column_config.NumberColumn(label, help=help_, format="%.1f")
         elif kind in ("count", "minutes"):

@@ -73,7 +73,9 @@ def therapist_utilisation(session: Session, period: Period, *,
     frame["revenue"] = frame["revenue_cents"] / 100
     frame["utilisation"] = (frame["booked_minutes"] / frame["scheduled_minutes"]
                             .where(frame["scheduled_minutes"] > 0)).round(4)
-    return frame.drop(columns="revenue_cents").sort_values("therapist").reset_index(drop=True)
+    columns = ["therapist_id", "therapist", "home_location", "scheduled_minutes",
+               "booked_minutes", "utilisation", "completed", "revenue"]  # as read: name first
+    return frame[columns].sort_values("therapist").reset_index(drop=True)
 
 
 def room_utilisation(session: Session, period: Period, *,

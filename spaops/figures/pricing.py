@@ -15,12 +15,15 @@ def price_band_figure(bands: pd.DataFrame) -> go.Figure:
         marker={"color": BAND_FILL, "line": {"color": BAND_LINE, "width": 1}},
         name="Market band", hovertemplate="band $%{base:,.0f} - $%{x:,.0f} wide<extra></extra>"))
     below = bands["price_60"] < bands["low"]
-    figure.add_trace(go.Scatter(
-        y=labels, x=bands["price_60"], mode="markers", name="Price per 60 min",
-        marker={"size": 11, "symbol": "diamond",
-                "color": [WARNING if b else CATEGORY_COLORS[c]
-                          for b, c in zip(below, bands["category"], strict=True)]},
-        hovertemplate="%{y}: $%{x:,.2f} per hour<extra></extra>"))
+    # One trace per colour, so the legend says what each colour means.
+    groups = [(f"{category.capitalize()} price / 60 min", ~below & (bands["category"] == category),
+               color) for category, color in CATEGORY_COLORS.items()]
+    for name, members, color in [("Below the band", below, WARNING), *groups]:
+        if members.any():
+            figure.add_trace(go.Scatter(
+                y=labels[members], x=bands.loc[members, "price_60"], mode="markers", name=name,
+                marker={"size": 11, "symbol": "diamond", "color": color},
+                hovertemplate="%{y}: $%{x:,.2f} per hour<extra></extra>"))
     figure.update_layout(**LAYOUT, title="Price per 60 minutes against the market band",
                          xaxis_title="USD per 60 minutes", yaxis_title="Service · location",
                          xaxis_tickprefix="$", height=max(320, 26 * len(bands) + 140))
