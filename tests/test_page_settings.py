@@ -193,3 +193,12 @@ def test_a_renamed_location_drops_out_of_the_remembered_filter(app_database):
     open_page(at, "pages/overview.py")
     assert not at.exception, at.exception
     assert at.multiselect(key="f_locations").value == []  # all locations, not an error
+
+
+def test_the_users_table_says_which_locations_each_user_sees():
+    at = open_page(sign_in("owner"), "pages/settings.py")
+    assert not at.exception, at.exception
+    users = next(d.value for d in at.dataframe if "Username" in d.value.columns)
+    seen = dict(zip(users["Username"], users["Locations"], strict=True))
+    assert seen == {"manager": "Harbor Day Spa", "owner": "all locations",
+                    "staff": "Harbor Day Spa"}

@@ -118,8 +118,11 @@ def users_section(viewer: Viewer, location_names: list[str]) -> None:
     """The users table and the form that adds, changes, resets or disables one."""
     st.subheader("Users")
     users = fresh(lambda s: list_users(s, actor=viewer))
-    table(pd.DataFrame(users, columns=["username", "role", "locations", "active", "locked"])
-          .assign(locations=lambda f: f["locations"].map(", ".join)))
+    shown = pd.DataFrame(users, columns=["username", "role", "locations", "active", "locked"])
+    # An owner sees every location; an empty list would read as none.
+    shown["locations"] = [("all locations" if role == "owner" else ", ".join(places) or "none")
+                          for role, places in zip(shown["role"], shown["locations"], strict=True)]
+    table(shown)
     with st.form("user_form", clear_on_submit=True):
         left, right = st.columns(2)
         username = left.text_input("Username", key="us_name")
