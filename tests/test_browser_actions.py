@@ -39,6 +39,13 @@ def test_owner_follows_an_action_to_its_evidence(page, live_app):
     lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "therapist,location,date,start,end" and len(lines) > 10
 
+    # Tables' files are made on the click too: the call list, one row per drifting client.
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download call list").click()
+    calls = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert calls[0] == "Location,Client reference" and len(calls) > 10
+    assert all(re.fullmatch(r"[A-Z][\w ]+,C\d+", line) for line in calls[1:]), calls[:3]
+
     page.get_by_role("link", name="See the evidence on Pricing").first.click()
     expect(page.locator("h1").first).to_have_text("Pricing", timeout=30_000)
     expect(page).to_have_url(re.compile(r"/pricing"))

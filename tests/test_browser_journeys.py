@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -56,6 +57,15 @@ MESSY_EXPORT = (
 )
 
 
+def _rejected_rows(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The line and booking id of each row in the rejected rows' download (the first
+    button: an import's result is shown above the preview)."""
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download the rejected rows").first.click()
+    rows = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    return [",".join(row.split(",")[:2]) for row in rows]
+
+
 def test_staff_upload_reaches_the_owners_overview(page, live_app, browser, tmp_path):
     from datetime import timedelta
 
@@ -78,8 +88,10 @@ def test_staff_upload_reaches_the_owners_overview(page, live_app, browser, tmp_p
     wait_for_run(page)
     assert page.get_by_text("does not exist").first.is_visible()
     page.screenshot(path=str(live_app["log"].parent / "import_preview.png"))
+    assert _rejected_rows(page)[1:] == ["4,WEB-3", "5,WEB-4"]  # the file's lines 4 and 5
     page.get_by_role("button", name="Import 2 bookings").click()
     page.get_by_text(re.compile(r"Imported batch \d+: 2 new")).wait_for(timeout=30_000)
+    assert _rejected_rows(page)[1:] == ["4,WEB-3", "5,WEB-4"]  # and after the import
 
     sign_in(owner, live_app["url"], "owner")  # a reload: the session cookie signs in again
     owner.get_by_role("heading", name="Overview").first.wait_for(timeout=30_000)
