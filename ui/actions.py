@@ -155,10 +155,8 @@ def downloads(actions: list[Action], end: date,
     calls = call_list(actions)
     first, left, right = st.columns(3)
     with first:
-        st.download_button("Download all actions",
-                           data=lambda: safe_csv(all_actions_frame(actions)),
-                           file_name="actions.csv", mime="text/csv", key="dl_actions",
-                           icon=":material/download:")
+        download_csv(all_actions_frame(actions), "actions.csv", key="dl_actions",
+                     label="Download all actions")
     with left:
         if calls.empty:
             st.caption("No drifting clients to call in this period.")

@@ -100,8 +100,8 @@ def download_csv(frame: pd.DataFrame, file_name: str, *, key: str,
     of 22,588 clients took 0.03 s and held 0.7 MB a session on every view of Actions.
     """
     st.download_button(label, data=lambda: safe_csv(csv_frame(frame, labels)),
-                       file_name=file_name,
-                       mime="text/csv", key=key, icon=":material/download:")
+                       file_name=file_name, mime="text/csv", key=key,
+                       icon=":material/download:")
 
 
 def empty_state(message: str, *, import_hint: bool = True) -> None:
