@@ -1,5 +1,6 @@
 """Therapists: the roster with licenses and credentials, their load, and the edit form."""
 
+from functools import partial
 
 import streamlit as st
 
@@ -10,10 +11,10 @@ from spaops.figures.therapists import hands_on_figure
 from spaops.roster import roster
 from spaops.settings import load_settings
 from ui.auth import require_page
-from ui.data import load
+from ui.data import load, prefetch
 from ui.filters import sidebar_filters
 from ui.therapist_form import therapist_form
-from ui.widgets import chart, download_csv, empty_state, show_saved, table
+from ui.widgets import chart, download_csv, empty_state, open_section, show_saved, table
 
 viewer = require_page("therapists")
 filters = sidebar_filters(viewer)
@@ -25,7 +26,8 @@ show_saved()
 people = load(roster, clock.today(), warning_days=int(settings["expiry_warning_days"]),
               location_ids=scope)
 if people.empty:
-    empty_state("No therapists yet: add one below or import a roster.", import_hint=False)
+    empty_state("No therapists yet: add one under **Add or edit a therapist**, or import a "
+                "roster.", import_hint=False)
 else:
     counts = people["license_status"].value_counts()
     cards = st.columns(3)
@@ -35,24 +37,34 @@ else:
     unlicensed = counts.get("expired", 0) + counts.get("no license on file", 0)
     cards[2].metric("Not licensed", f"{unlicensed}",
                     help="Expired or missing LMT license: not eligible for any massage.")
-    table(people)
-    download_csv(people, "roster.csv", key="dl_roster")
 
-st.subheader("Load and revenue")
-load_table = load(therapist_utilisation, period, location_ids=scope)
-table(load_table)
-download_csv(load_table, "therapist_load.csv", key="dl_therapist_load")
-daily = load(hands_on_per_day, period, location_ids=scope)
-cap = int(settings["daily_cap_min"])
-if daily.empty:
-    empty_state("No hands-on time booked in this period.")
-else:
-    chart(hands_on_figure, daily, cap, key="therapists_hands_on")
-    over = daily[daily["minutes"] > cap]
-    if len(over):
-        st.warning(f"{len(over)} therapist-days went over the daily cap of {cap} minutes.")
+# One section drawn at a time: the others' figures wait for a click (worked out meanwhile).
+section, panel = open_section(("Roster", "Load and revenue", "Hands-on time",
+                               "Add or edit a therapist"), key="therapists_section")
+prefetch("therapists", [partial(load, fn, period, location_ids=scope)
+                        for fn in (therapist_utilisation, hands_on_per_day)],
+         key=(period.start, period.end, scope))
+with panel:
+    if section == "Roster":
+        if not people.empty:
+            table(people)
+            download_csv(people, "roster.csv", key="dl_roster")
+    elif section == "Load and revenue":
+        load_table = load(therapist_utilisation, period, location_ids=scope)
+        table(load_table)
+        download_csv(load_table, "therapist_load.csv", key="dl_therapist_load")
+    elif section == "Hands-on time":
+        daily = load(hands_on_per_day, period, location_ids=scope)
+        cap = int(settings["daily_cap_min"])
+        if daily.empty:
+            empty_state("No hands-on time booked in this period.")
+        else:
+            chart(hands_on_figure, daily, cap, key="therapists_hands_on")
+            over = daily[daily["minutes"] > cap]
+            if len(over):
+                st.warning(f"{len(over)} therapist-days went over the daily cap of {cap} "
+                           "minutes.")
+            else:
+                st.caption(f"No therapist-day went over the daily cap of {cap} minutes.")
     else:
-        st.caption(f"No therapist-day went over the daily cap of {cap} minutes.")
-
-st.subheader("Add or edit a therapist")
-therapist_form(viewer, people, load(locations_in_scope, location_ids=viewer.location_ids))
+        therapist_form(viewer, people, load(locations_in_scope, location_ids=viewer.location_ids))

@@ -1,5 +1,7 @@
 """Utilisation: therapists and locations against the target band, busy hours, rooms."""
 
+from functools import partial
+
 import streamlit as st
 
 from spaops.analytics.kpis import FORMULAS, kpi_table
@@ -19,9 +21,9 @@ from spaops.figures.utilisation import (
 )
 from spaops.settings import load_settings
 from ui.auth import require_page
-from ui.data import load
+from ui.data import load, prefetch
 from ui.filters import sidebar_filters
-from ui.widgets import chart, download_csv, empty_state, percent, table
+from ui.widgets import chart, download_csv, empty_state, open_section, percent, table
 
 BARS_UP_TO = 40  # therapists drawn one bar each; a larger roster is drawn as a spread
 
@@ -48,33 +50,38 @@ for card, row in zip(cards, locations.itertuples(), strict=False):
 chart(utilisation_bars, locations, "location", low, high, burnout,
       "Locations against the target band", key="util_locations")
 
-therapists = load(therapist_utilisation, period, location_ids=scope)
-therapists = therapists[therapists["scheduled_minutes"] > 0]
-therapists.insert(therapists.columns.get_loc("utilisation") + 1, "status",
-                  [band_status(u, low, high, burnout) for u in therapists["utilisation"]])
-st.subheader("Therapists")
-if len(therapists) > BARS_UP_TO and not st.toggle(
-        f"Show a bar for each of the {len(therapists)} therapists", key="util_every_bar"):
-    chart(utilisation_histogram, therapists, low, high, burnout,
-          "How many therapists sit where", key="util_therapists_spread")
-else:
-    chart(utilisation_bars, therapists, "therapist", low, high, burnout,
-          "Therapists against the target band", key="util_therapists")
-table(therapists, labels={"status": "Against the band"})
-download_csv(therapists, "therapist_utilisation.csv", key="dl_util_therapists")
-
-st.subheader("Busy hours")
-chart(weekday_hour_heatmap, load(weekday_hour_grid, period, location_ids=scope),
-      key="util_heatmap")
-weekly = load(weekly_utilisation, period, location_ids=scope)
-chart(weekly_utilisation_figure, weekly, low, high, period.start, period.end,
-      key="util_weekly")
-
-st.subheader("Treatment rooms")
-st.caption("Room utilisation = booked treatment minutes / (rooms x opening minutes x days). "
-           "RevPATH = completed revenue / (rooms x opening hours x days) = room utilisation x "
-           "average rate per treatment hour. Typical spas see 40-60%.")
-rooms = load(room_utilisation, period, location_ids=scope)
-chart(room_figure, rooms, key="util_rooms")
-table(rooms)
-download_csv(rooms, "room_utilisation.csv", key="dl_util_rooms")
+# One section drawn at a time: the others' figures wait for a click (worked out meanwhile).
+section, panel = open_section(("Therapists", "Busy hours", "Treatment rooms"),
+                              key="util_section")
+prefetch("utilisation", [partial(load, fn, period, location_ids=scope) for fn in (
+    therapist_utilisation, weekday_hour_grid, weekly_utilisation, room_utilisation)],
+         key=(period.start, period.end, scope))
+with panel:
+    if section == "Therapists":
+        therapists = load(therapist_utilisation, period, location_ids=scope)
+        therapists = therapists[therapists["scheduled_minutes"] > 0]
+        therapists.insert(therapists.columns.get_loc("utilisation") + 1, "status",
+                          [band_status(u, low, high, burnout) for u in therapists["utilisation"]])
+        if len(therapists) > BARS_UP_TO and not st.toggle(
+                f"Show a bar for each of the {len(therapists)} therapists", key="util_every_bar"):
+            chart(utilisation_histogram, therapists, low, high, burnout,
+                  "How many therapists sit where", key="util_therapists_spread")
+        else:
+            chart(utilisation_bars, therapists, "therapist", low, high, burnout,
+                  "Therapists against the target band", key="util_therapists")
+        table(therapists, labels={"status": "Against the band"})
+        download_csv(therapists, "therapist_utilisation.csv", key="dl_util_therapists")
+    elif section == "Busy hours":
+        chart(weekday_hour_heatmap, load(weekday_hour_grid, period, location_ids=scope),
+              key="util_heatmap")
+        weekly = load(weekly_utilisation, period, location_ids=scope)
+        chart(weekly_utilisation_figure, weekly, low, high, period.start, period.end,
+              key="util_weekly")
+    else:
+        st.caption("Room utilisation = booked treatment minutes / (rooms x opening minutes x "
+                   "days). RevPATH = completed revenue / (rooms x opening hours x days) = room "
+                   "utilisation x average rate per treatment hour. Typical spas see 40-60%.")
+        rooms = load(room_utilisation, period, location_ids=scope)
+        chart(room_figure, rooms, key="util_rooms")
+        table(rooms)
+        download_csv(rooms, "room_utilisation.csv", key="dl_util_rooms")

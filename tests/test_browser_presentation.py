@@ -18,6 +18,7 @@ from tests.utils.browser import open_page, sign_in, wait_for_run
 pytestmark = pytest.mark.browser
 NAV = '[data-testid="stSidebarNav"] a'
 HEADERS = '[data-testid="stDataFrame"] [role="columnheader"]'
+TABS = '[data-testid="stMain"] [role="tab"]'  # a page's sections (ui.widgets.open_section)
 CARD_PARTS = '[data-testid="stMetricLabel"], [data-testid="stMetricValue"]'
 # A card part is cut off when it, or any element inside it, is wider inside than its box.
 CUT_OFF = """els => els.filter(e => [e, ...e.querySelectorAll('*')]
@@ -62,7 +63,8 @@ def _problems(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _visit_all(page, role: str, request, width: int,  # type: ignore[no-untyped-def]
                only: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """Open each page of the sidebar, screenshot it, and list what is wrong on it."""
+    """Open each page of the sidebar and each of its sections, screenshot them, and list
+    what is wrong on them."""
     page.set_viewport_size({"width": width, "height": 2000})
     wait_for_run(page)
     links = page.locator(NAV)
@@ -72,11 +74,18 @@ def _visit_all(page, role: str, request, width: int,  # type: ignore[no-untyped-
     for title in titles or [None]:
         if title is not None:
             open_page(page, title)
-        page.wait_for_timeout(300)  # the grid and the cards lay out after the run ends
-        name = (title or "home").lower().replace(" ", "_")
-        page.screenshot(path=str(_shots(request) / f"presentation_{role}_{name}_{width}.png"))
-        if title not in NOT_OURS and (found := _problems(page)):
-            problems[title or "home"] = found
+        tabs = page.locator(TABS)
+        for index in range(max(tabs.count(), 1)):  # every section of the page, in turn
+            section = ""
+            if index:
+                tabs.nth(index).click()
+                wait_for_run(page)
+                section = " / " + tabs.nth(index).inner_text().strip()
+            page.wait_for_timeout(300)  # the grid and the cards lay out after the run ends
+            name = f"{title or 'home'}{section}".lower().replace(" / ", "_").replace(" ", "_")
+            page.screenshot(path=str(_shots(request) / f"presentation_{role}_{name}_{width}.png"))
+            if title not in NOT_OURS and (found := _problems(page)):
+                problems[f"{title or 'home'}{section}"] = found
     return problems
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from spaops import clock
 from spaops.analytics.kpis import Period, chain_figures, kpi_sums, kpi_table
 from spaops.db import make_engine
-from tests.utils.apptest import metric_values, open_page, sign_in
+from tests.utils.apptest import every_section, metric_values, open_page, open_section, sign_in
 from ui.widgets import money, percent
 
 HARBOR = "Harbor Day Spa"
@@ -77,11 +77,17 @@ def test_a_repeat_view_draws_the_same_charts_without_building_them_again(monkeyp
         monkeypatch.setattr(figures, name, counted(getattr(figures, name)))
     ui.widgets._figure.clear()
     at = open_page(sign_in("owner"), "pages/utilisation.py")
+    # Only the open section is drawn: the locations' bars and the therapists' bars.
+    assert not at.exception and built == ["utilisation_bars", "utilisation_bars"]
+    shown = {}
+    for label in ("Therapists", "Busy hours", "Treatment rooms"):
+        open_section(at, label)
+        shown[label] = [chart.proto.spec for chart in at.get("plotly_chart")]
     assert not at.exception and len(built) == 5
-    shown = [chart.proto.spec for chart in at.get("plotly_chart")]
-    at.run()
-    assert len(built) == 5  # the repeat view built none of its five charts
-    assert [chart.proto.spec for chart in at.get("plotly_chart")] == shown
+    for label in ("Therapists", "Busy hours", "Treatment rooms"):
+        open_section(at, label)
+        assert [chart.proto.spec for chart in at.get("plotly_chart")] == shown[label]
+    assert len(built) == 5  # the repeat views built none of the five charts
     _filter(at, "Last 7 days")  # other data: other charts
     assert len(built) > 5
 
@@ -112,8 +118,11 @@ def test_a_manager_sees_nothing_of_other_locations(app_database, page):
     at.run()
     assert not at.exception, at.exception
     assert at.multiselect(key="f_locations").options == [HARBOR]
-    shown = " ".join(str(d.value.to_csv()) for d in at.dataframe) + " ".join(
-        m.label for m in at.metric)
+    shown = ""
+    for _section in every_section(at):  # and in every section of the page
+        assert not at.exception, at.exception
+        shown += " ".join(str(d.value.to_csv()) for d in at.dataframe) + " ".join(
+            m.label for m in at.metric) + " ".join(c.proto.spec for c in at.get("plotly_chart"))
     for other in ("Maple Grove Spa", "Pinecrest Retreat", "Midtown Recovery Clinic"):
         assert other not in shown
     if page == "overview":
@@ -146,7 +155,8 @@ def test_settings_saves_targets(app_database):
 
 
 def test_therapists_form_adds_a_therapist_and_refuses_a_duplicate(app_database):
-    at = open_page(sign_in("manager"), "pages/therapists.py")
+    at = open_section(open_page(sign_in("manager"), "pages/therapists.py"),
+                      "Add or edit a therapist")
     at.text_input(key="tf_name").input("Nadia Brook")
     at.text_input(key="tf_license").input("MT-777")
     at.text_input(key="tf_state").input("ny")
@@ -154,12 +164,12 @@ def test_therapists_form_adds_a_therapist_and_refuses_a_duplicate(app_database):
     at.multiselect(key="tf_credentials").set_value(["prenatal"])
     [b for b in at.button if b.label == "Save therapist"][0].click().run()
     assert not at.exception, at.exception
-    roster = at.dataframe[0].value
+    roster = open_section(at, "Roster").dataframe[0].value
     assert "Nadia Brook" in roster["Name"].tolist()
     row = roster[roster["Name"] == "Nadia Brook"].iloc[0]
     assert (row["Home location"], row["License state"], row["Credentials"]) == (
         HARBOR, "NY", "prenatal")
-    at.text_input(key="tf_name").input("  nadia   BROOK ")
+    open_section(at, "Add or edit a therapist").text_input(key="tf_name").input("  nadia   BROOK ")
     [b for b in at.button if b.label == "Save therapist"][0].click().run()
     assert any("already exists" in e.value for e in at.error)
 
@@ -180,10 +190,12 @@ def test_no_page_shows_a_field_name_in_a_table_header_or_card(role):
     at = sign_in(role)
     for key in pages_for(role):
         open_page(at, PAGES[key][0])
-        assert not at.exception, (key, at.exception)
-        headers = [str(c) for frame in at.dataframe for c in frame.value.columns]
-        labels = [m.label for m in at.metric]
-        assert [h for h in headers + labels if looks_like_field_name(h)] == [], key
+        for section in every_section(at):
+            assert not at.exception, (key, section, at.exception)
+            headers = [str(c) for frame in at.dataframe for c in frame.value.columns]
+            labels = [m.label for m in at.metric]
+            assert [h for h in headers + labels if looks_like_field_name(h)] == [], \
+                (key, section)
 
 
 def test_the_owner_saves_the_market_bands_through_the_labelled_editor():

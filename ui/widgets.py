@@ -13,6 +13,7 @@ from spaops.export import safe_csv
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+    from streamlit.delta_generator import DeltaGenerator
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
@@ -124,3 +125,11 @@ def show_saved() -> None:
     """The message of the save that ran the page again, once."""
     if message := st.session_state.pop(FLASH_KEY, None):
         st.success(message, icon=":material/task_alt:")
+
+
+def open_section(labels: tuple[str, ...], *, key: str) -> tuple[str, DeltaGenerator]:
+    """Tabs whose content is worked out only when opened: the open tab's label and its
+    container. The page draws that one section; the others cost nothing until clicked."""
+    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    label, panel = next((lab, tab) for lab, tab in zip(labels, tabs, strict=True) if tab.open)
+    return label, panel

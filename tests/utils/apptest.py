@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -38,3 +39,39 @@ def figures(at: AppTest) -> list:
     from ui.auth import WARM_UP
 
     return [m for m in at.metric if m.label != WARM_UP]
+
+
+def sections(at: AppTest) -> dict[str, list[str]]:
+    """Key -> tab labels of each group of sections on the page (`ui.widgets.open_section`)."""
+    found: dict[str, list[str]] = {}
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) == "tab_container":
+                key = child.proto.id.rsplit("-", 1)[-1]  # "$$ID-<hash>-<key>"
+                found[key] = [tab.label for tab in child.children.values()]
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
+def open_section(at: AppTest, label: str) -> AppTest:
+    """Click the section (tab) called `label` and run the page again."""
+    key = next(key for key, labels in sections(at).items() if label in labels)
+    at.session_state[key] = label
+    at.run()
+    return at
+
+
+def every_section(at: AppTest) -> Iterator[str | None]:
+    """Open each section of the page in turn (the first is open already), yielding its
+    label once it is drawn; a page without sections yields None, once."""
+    groups = sections(at)
+    if not groups:
+        yield None
+    for labels in groups.values():
+        for label in labels:
+            if label != labels[0]:
+                open_section(at, label)
+            yield label
