@@ -5,12 +5,11 @@ import streamlit as st
 
 from spaops import clock
 from spaops.analytics.kpis import locations_in_scope
-from spaops.figures.timeline import timeline_figure
 from spaops.schedule import day_timeline, open_bookings
-from ui.assign import auto_assign_panel, candidates_panel
+from ui.assign import auto_assign_panel, candidates_panel, day_chart
 from ui.auth import require_page
 from ui.data import fresh, load
-from ui.widgets import chart, download_csv, empty_state, table
+from ui.widgets import download_csv, empty_state, table
 
 viewer = require_page("assign")
 st.title("Assign therapists")
@@ -33,7 +32,7 @@ waiting = fresh(lambda session: open_bookings(session, location_id, day))
 if timeline.empty:
     empty_state(f"No shifts or bookings at {location} on {day:%A %b %d}.", import_hint=False)
 else:
-    chart(timeline_figure, timeline, key="assign_timeline")
+    day_chart(timeline, key=f"assign_page_{location_id}_{day}")  # page 1 on another day
 
 st.subheader(f"Open bookings ({len(waiting)})")
 if waiting.empty:

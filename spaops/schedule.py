@@ -38,6 +38,13 @@ def day_timeline(session: Session, location_id: int, day: date) -> pd.DataFrame:
                                        "booking_ref"])
 
 
+def therapists_page(timeline: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
+    """The day's rows of the `page`-th `size` therapists by name (pages count from 1)."""
+    names = sorted(timeline["therapist"].unique())
+    shown = names[(page - 1) * size:page * size]
+    return timeline[timeline["therapist"].isin(shown)]
+
+
 def open_bookings(session: Session, location_id: int, day: date) -> pd.DataFrame:
     """The day's bookings still waiting for a therapist."""
     b, s, c = Booking.__table__, Service.__table__, Client.__table__

@@ -264,3 +264,13 @@ def test_a_single_day_of_hands_on_time_reads_as_a_date():
     assert list(axis.ticktext) == ["Nov 24"]
     assert [pd.Timestamp(v) for v in axis.range] == [pd.Timestamp("2026-11-23"),
                                                      pd.Timestamp("2026-11-25")]
+
+
+def test_therapists_page_keeps_every_row_of_the_page_s_therapists_by_name():
+    from spaops.schedule import therapists_page
+
+    timeline = pd.DataFrame({"therapist": ["Cy", "Al", "Bo", "Al", "Di", "Cy"],
+                             "kind": ["shift", "shift", "shift", "booking", "shift", "booking"]})
+    assert therapists_page(timeline, 1, 2).index.tolist() == [1, 2, 3]  # Al (twice), Bo
+    assert therapists_page(timeline, 2, 2).index.tolist() == [0, 4, 5]  # Cy (twice), Di
+    assert therapists_page(timeline, 3, 2).empty

@@ -64,3 +64,36 @@ def test_contraindication_warning_is_unmissable(day_url):
     assert any("fever" in e.value for e in at.error)
     at.button(key="assign_confirm").click().run()
     assert any("Not assigned" in e.value and "override" in e.value for e in at.error)
+
+
+def _therapists_drawn(at) -> set[str]:  # type: ignore[no-untyped-def]
+    import json
+
+    [timeline] = at.get("plotly_chart")
+    return {name for trace in json.loads(timeline.proto.spec)["data"] for name in trace["y"]}
+
+
+def test_a_busy_day_is_drawn_a_page_of_therapists_at_a_time(day_url, monkeypatch):
+    import ui.assign
+
+    monkeypatch.setattr(ui.assign, "TIMELINE_ROWS", 4)
+    at = sign_in("mia", "pw1234")
+    open_page(at, "pages/assign.py")
+    at.date_input(key="assign_day").set_value(DAY).run()
+    assert not at.exception, at.exception
+    # Six therapists work that day (Cat has no shift): Ann, Ben, Dan, Eve on page 1.
+    assert _therapists_drawn(at) == {"Ann", "Ben", "Dan", "Eve"}
+    assert "Therapists 1-4 of 6 on the day, by name." in [c.value for c in at.main.caption]
+    at.session_state[f"assign_page_1_{DAY}"] = 2
+    at.run()
+    assert not at.exception, at.exception
+    assert _therapists_drawn(at) == {"Finn", "Gia"}
+    assert "Therapists 5-6 of 6 on the day, by name." in [c.value for c in at.main.caption]
+
+
+def test_a_quiet_day_is_drawn_whole_without_pages(day_url):
+    at = sign_in("mia", "pw1234")
+    open_page(at, "pages/assign.py")
+    at.date_input(key="assign_day").set_value(DAY).run()
+    assert _therapists_drawn(at) == {"Ann", "Ben", "Dan", "Eve", "Finn", "Gia"}
+    assert not [c for c in at.main.caption if c.value.startswith("Therapists ")]

@@ -11,9 +11,26 @@ import streamlit as st
 from spaops.auth import Viewer
 from spaops.autoassign import apply_plan, plan_day
 from spaops.errors import RuleRefusal, UsageError
+from spaops.figures.timeline import timeline_figure
 from spaops.matching import assign_therapist, suggest_therapists
+from spaops.schedule import therapists_page
 from ui.data import engine, fresh
-from ui.widgets import table
+from ui.widgets import chart, table
+
+TIMELINE_ROWS = 25  # therapists drawn at once on the day's timeline; more are paged
+
+
+def day_chart(timeline: pd.DataFrame, key: str) -> None:
+    """The day by therapist, TIMELINE_ROWS therapists at a time on a busy location."""
+    therapists = timeline["therapist"].nunique()
+    page, pages = 1, -(-therapists // TIMELINE_ROWS)
+    if pages > 1:
+        caption = st.empty()
+        page = st.pagination(pages, key=key)
+        first, last = (page - 1) * TIMELINE_ROWS + 1, min(page * TIMELINE_ROWS, therapists)
+        caption.caption(f"Therapists {first}-{last} of {therapists} on the day, by name.")
+    chart(timeline_figure, therapists_page(timeline, page, TIMELINE_ROWS),
+          key="assign_timeline")
 
 
 def candidates_panel(viewer: Viewer, ref: str) -> None:
