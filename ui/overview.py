@@ -9,9 +9,11 @@ import pandas as pd
 from spaops import clock
 from spaops.analytics.alerts import Alert, owner_alerts
 from spaops.analytics.kpis import Period, kpi_sums, weekly_revenue
+from spaops.figures.overview import weekly_revenue_figure
 from spaops.onboarding import SetupProgress, setup_progress
 from ui.data import load, prefetch
 from ui.filters import opening_filters
+from ui.widgets import prebuild
 
 
 def load_progress(viewer_scope: frozenset[int] | None) -> SetupProgress:
@@ -50,7 +52,9 @@ def prefetch_chain_overview() -> None:
         load_progress(None)
         load_sums(filters.period, filters.location_ids)
         load_alerts(filters.period, filters.location_ids)
-        load_weekly(filters.period, filters.location_ids)
+        weekly = load_weekly(filters.period, filters.location_ids)
+        if not weekly.empty:
+            prebuild(weekly_revenue_figure, weekly, filters.period.start, filters.period.end)
         from ui.actions import prefetch_actions
 
         prefetch_actions(filters.period, filters.location_ids)

@@ -30,6 +30,13 @@ def chart(build: Callable[..., go.Figure], *args: Any, key: str) -> None:
                     width="stretch", key=key)
 
 
+def prebuild(build: Callable[..., go.Figure], *args: Any) -> None:
+    """Build the figure `chart(build, *args, ...)` will draw, into the same cache, ahead of
+    the page (a background fill: the first figure a process builds also loads plotly's
+    figure classes, about a second)."""
+    _figure(f"{build.__module__}.{build.__qualname__}", args, build)
+
+
 def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> dict:
     """st.column_config for every column of a frame as shown (shown_frame), from the
     display registry."""
