@@ -51,3 +51,28 @@ def test_owner_follows_an_action_to_its_evidence(page, live_app):
     expect(page).to_have_url(re.compile(r"/pricing"))
     page.wait_for_selector(CHART, timeout=30_000)
     expect(page.get_by_text("Maple Grove Spa").first).to_be_visible()
+
+
+def test_an_action_s_link_opens_the_section_of_its_evidence_and_the_address_keeps_it(
+        page, live_app):
+    sign_in(page, live_app["url"], "owner")
+    open_page(page, "Actions")
+    link = page.get_by_role("link", name="See the evidence on Service mix").first
+    expect(link).to_be_visible(timeout=30_000)
+    link.click()
+    expect(page.locator("h1").first).to_have_text("Service mix", timeout=30_000)
+    selected = page.locator('[data-testid="stMain"] [role="tab"][aria-selected="true"]')
+    expect(selected).to_have_text("Coming back", timeout=15_000)
+    expect(page.get_by_text(re.compile(r"^A visit is rebooked on time"))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"mix_section=Coming\+back"))
+
+    page.get_by_role("tab", name="By modality").click()
+    page.wait_for_selector(CHART, timeout=30_000)
+    expect(page).to_have_url(re.compile(r"mix_section=By\+modality"))
+    page.reload()  # the address holds the open section
+    expect(selected).to_have_text("By modality", timeout=30_000)
+    page.wait_for_selector(CHART, timeout=30_000)
+
+    open_page(page, "Utilisation")  # another page opens on its first section
+    expect(selected).to_have_text("Therapists", timeout=15_000)
+    expect(page).not_to_have_url(re.compile(r"mix_section"))

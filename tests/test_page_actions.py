@@ -9,6 +9,8 @@ import streamlit as st
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+import spaops.figures.overview
+import ui.actions
 import ui.data
 import ui.overview
 from spaops import clock
@@ -54,9 +56,15 @@ def test_owner_sees_every_action_worth_most_first(app_database):
         "Download all actions", "Download call list", "Download shift plan",
         "Download watch list"]
     assert "Priced above the band: watch the volume" in [h.value for h in at.subheader]
-    links = {(link.proto.label, link.proto.page) for link in at.get("page_link")}
-    assert ("See the evidence on Pricing", "pricing") in links
-    assert {page for _label, page in links} == {a.page for a in expected}
+    links = {(link.proto.label, link.proto.page, link.proto.query_string)
+             for link in at.get("page_link")}
+    assert ("See the evidence on Pricing", "pricing", "") in links
+    assert {page for _label, page, _query in links} == {a.page for a in expected}
+    # A link opens the section of its page that holds the evidence.
+    assert ("See the evidence on Service mix", "service_mix",
+            "mix_section=Coming+back") in links
+    assert ("See the evidence on Utilisation", "utilisation",
+            "util_section=Busy+hours") in links
     assert at.metric[0].label == "Revenue a month"
     assert at.metric[0].value == f"${sum(a.value for a in expected if a.unit == 'USD/month'):,.0f}"
 
@@ -141,11 +149,12 @@ def test_prefetch_runs_every_fill_in_the_background_even_after_one_fails(fills, 
     assert "prefetch of test failed" in caplog.text
 
 
-def test_the_sign_in_form_works_out_the_chain_overview_meanwhile(app_database, fills,
-                                                                 monkeypatch, caplog):
+def test_the_sign_in_form_works_out_the_chain_overview_and_its_actions_meanwhile(
+        app_database, fills, monkeypatch, caplog):
     st.cache_data.clear()
     AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # the form, not yet sent
-    assert _finished(fills) == ["prefetch-chain-overview"]
+    # The Overview's fill, then (started by it, one after the other) the Actions'.
+    assert _finished(fills) == ["prefetch-chain-overview", "prefetch-actions"]
     assert "failed" not in caplog.text
     computed: list[str] = []
 
@@ -158,9 +167,17 @@ def test_the_sign_in_form_works_out_the_chain_overview_meanwhile(app_database, f
 
     for name in ("kpi_sums", "owner_alerts", "weekly_revenue", "setup_progress"):
         monkeypatch.setattr(ui.overview, name, counted(getattr(ui.overview, name)))
+    monkeypatch.setattr(spaops.figures.overview, "weekly_revenue_figure",
+                        counted(spaops.figures.overview.weekly_revenue_figure))
+    monkeypatch.setattr(ui.actions, "build_actions", counted(ui.actions.build_actions))
     at = sign_in("owner")
     assert not at.exception and at.title[0].value == "Overview" and at.metric
-    assert computed == []  # every loader of the owner's first page was ready
+    assert at.get("plotly_chart")
+    open_page(at, "pages/actions.py")
+    assert not at.exception and at.metric
+    # Every loader of the owner's first page and of Actions, and the Overview's chart,
+    # were ready.
+    assert computed == []
 
 
 def test_the_overview_works_out_the_actions_page_meanwhile(app_database, fills, caplog):
@@ -174,5 +191,8 @@ def test_the_overview_works_out_the_actions_page_meanwhile(app_database, fills, 
     assert _finished(fills) == ["prefetch-chain-overview", "prefetch-actions"]
     fills.clear()
     st.cache_resource.clear()  # forgets what was filled (and the engine)
-    staff = sign_in("staff")  # staff have no Actions page: nothing is worked out for them
-    assert not staff.exception and _finished(fills) == ["prefetch-chain-overview"]
+    # Staff have no Actions page: their pages start no fill. (Their sign-in form did: it
+    # works out the whole chain's first pages before anyone has said who they are.)
+    staff = sign_in("staff")
+    assert not staff.exception
+    assert _finished(fills) == ["prefetch-chain-overview", "prefetch-actions"]

@@ -54,3 +54,15 @@ def test_a_manager_sees_the_services_to_review_but_cannot_change_them(app_databa
     assert at.dataframe[-1].value["Service"].tolist() == ["Lymphatic Flow 75"]
     assert "Only an owner can change a category." in [c.value for c in at.main.caption]
     assert not [b for b in at.button if b.key == "mix_review_save"]
+
+
+def test_an_address_naming_a_section_opens_it(app_database):
+    at = sign_in("owner")
+    at.switch_page("pages/service_mix.py")
+    at.query_params["mix_section"] = "Coming back"  # the Actions page's link to the evidence
+    at.run()
+    assert not at.exception, at.exception
+    assert "Rebooked on time" in at.dataframe[1].value.columns  # the rebooking table
+    assert at.query_params["mix_section"] == "Coming back"
+    open_section(at, "By modality")
+    assert [c.proto.spec for c in at.get("plotly_chart")] and len(at.dataframe) == 1

@@ -41,6 +41,13 @@ EVIDENCE_LABELS = {
     "cap_min": "Daily cap (min)", "weeks": "Weeks looked at",
     "hours_per_week": "Therapist-hours a week", "plan_week": "Shift plan for the week of",
 }
+# The section of its page that holds an action's evidence, opened by its link (the
+# page's tab key -> the tab's label; ui.widgets.open_section).
+EVIDENCE_SECTIONS = {
+    "clients_drifting": {"mix_section": "Coming back"},
+    "staffing_trim": {"util_section": "Busy hours"},
+    "staffing_add": {"util_section": "Busy hours"},
+}
 SHOWN_PER_UNIT = 15  # cards per unit; the rest are in the "all actions" download
 EVIDENCE_ROWS = 50  # rows of an evidence list a card shows
 LIST_LABELS = {
@@ -129,7 +136,8 @@ def action_card(action: Action, open_pages: Collection[str]) -> None:
                     st.caption(f"Assumes {assumption}.")
         if action.page in open_pages:
             path, title, icon = PAGES[action.page]
-            st.page_link(path, label=f"See the evidence on {title}", icon=icon)
+            st.page_link(path, label=f"See the evidence on {title}", icon=icon,
+                         query_params=EVIDENCE_SECTIONS.get(action.kind))
 
 
 def shown_actions(actions: list[Action]) -> list[Action]:

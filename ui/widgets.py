@@ -136,7 +136,8 @@ def show_saved() -> None:
 
 def open_section(labels: tuple[str, ...], *, key: str) -> tuple[str, DeltaGenerator]:
     """Tabs whose content is worked out only when opened: the open tab's label and its
-    container. The page draws that one section; the others cost nothing until clicked."""
-    tabs = st.tabs(list(labels), key=key, on_change="rerun")
+    container. The page draws that one section; the others cost nothing until clicked.
+    The open tab is in the address (`?key=label`), so a link or a reload keeps it."""
+    tabs = st.tabs(list(labels), key=key, on_change="rerun", bind="query-params")
     label, panel = next((lab, tab) for lab, tab in zip(labels, tabs, strict=True) if tab.open)
     return label, panel

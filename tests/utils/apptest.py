@@ -57,9 +57,11 @@ def sections(at: AppTest) -> dict[str, list[str]]:
 
 
 def open_section(at: AppTest, label: str) -> AppTest:
-    """Click the section (tab) called `label` and run the page again."""
+    """Click the section (tab) called `label` and run the page again (the browser also
+    writes the open tab into the address, which AppTest leaves to us)."""
     key = next(key for key, labels in sections(at).items() if label in labels)
     at.session_state[key] = label
+    at.query_params[key] = label
     at.run()
     return at
 
