@@ -14,8 +14,9 @@ from ui.navigation import PAGES, pages_for
 
 pytestmark = pytest.mark.browser
 CHART = '[data-testid="stPlotlyChart"] .main-svg'
-# A page is ready when its chart is drawn; Actions has cards instead of a chart.
-READY = {"Actions": '[data-testid="stMetric"]'}
+# A page is ready when its chart is drawn; Actions has cards instead of a chart, and the
+# Therapists page opens on its roster (a table).
+READY = {"Actions": '[data-testid="stMetric"]', "Therapists": '[data-testid="stDataFrame"]'}
 EXCEPTION = '[data-testid="stException"]'
 
 
