@@ -104,13 +104,20 @@ class Run:
     loads: list[float] = field(default_factory=list)
     wall_s: float = 0.0
     script_runs: list[float] = field(default_factory=list)  # the app's share, from its logs
+    named_runs: list[tuple[float, str]] = field(default_factory=list)  # (seconds, page)
+    fills: list[tuple[float, str]] = field(default_factory=list)  # background fills
 
     def read_script_runs(self, logs: list[Path]) -> None:
-        """Each page's script run time, as the app logged it (SPAOPS_SLOW_PAGE_S=0)."""
+        """Each page's script run and background fill, with its time, as the app logged it
+        (SPAOPS_SLOW_PAGE_S=0: "page run: Actions 0.125 s", "prefetch: actions 1.478 s")."""
         for log in logs:
-            self.script_runs += [float(line.split()[-2]) for line in
-                                 log.read_text(encoding="utf-8").splitlines()
-                                 if line.startswith("page run: ")]
+            for line in log.read_text(encoding="utf-8").splitlines():
+                kind, _, rest = line.partition(": ")
+                if kind in ("page run", "prefetch") and rest.endswith(" s"):
+                    name, seconds = rest[:-2].rsplit(" ", 1)
+                    (self.named_runs if kind == "page run" else self.fills).append(
+                        (float(seconds), name))
+        self.script_runs = [seconds for seconds, _name in self.named_runs]
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -343,6 +350,12 @@ def report(run: Run) -> None:
     print(f"sign-in to first page drawn: {_spread(run.sign_ins)}")
     print(f"the app's share, each page's script run ({len(run.script_runs)} runs, sign-in "
           f"included): {_spread(run.script_runs)}")
+    slowest = ", ".join(f"{name} {seconds:.1f}" for seconds, name in
+                        sorted(run.named_runs, reverse=True)[:5])
+    print(f"  slowest script runs (s): {slowest or 'none'}")
+    print(f"  background fills ({len(run.fills)}): {_spread([s for s, _n in run.fills])}; "
+          "slowest: " + ", ".join(f"{name} {seconds:.1f}" for seconds, name in
+                                  sorted(run.fills, reverse=True)[:3]))
     p95 = _p95(done)
     print(f"page views: {_spread(done)}  (target p95 < {P95_TARGET_S:.0f} s: "
           f"{'yes' if p95 < P95_TARGET_S and not run.errors else 'NO'})")

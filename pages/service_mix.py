@@ -1,5 +1,7 @@
 """Service mix: therapeutic versus relaxation, by location, over time, by modality."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -51,10 +53,10 @@ cadences = {"therapeutic_days": int(settings["cadence_therapeutic_days"]),
 # One section drawn at a time: the others' figures wait for a click (worked out meanwhile).
 section, panel = open_section(("Week by week", "By modality", "Coming back",
                                "Services to review"), key="mix_section")
-prefetch("service_mix", [lambda: load(mix_by_week, period, location_ids=scope),
-                         lambda: load(revenue_by_modality, period, location_ids=scope),
-                         lambda: load(rebooking, period, location_ids=scope, **cadences),
-                         lambda: load(attendance, period, location_ids=scope)],
+prefetch("service_mix", [partial(load, mix_by_week, period, location_ids=scope),
+                         partial(load, revenue_by_modality, period, location_ids=scope),
+                         partial(load, rebooking, period, location_ids=scope, **cadences),
+                         partial(load, attendance, period, location_ids=scope)],
          key=(period.start, period.end, scope))
 with panel:
     if section == "Week by week":
@@ -65,6 +67,6 @@ with panel:
         chart(revenue_by_modality_figure, modality, key="mix_modality")
         download_csv(modality, "revenue_by_modality.csv", key="dl_mix_modality")
     elif section == "Coming back":
-        coming_back(period, scope, settings, cadences)
+        coming_back(period, scope, cadences)
     else:
         review_categories(viewer, review)

@@ -9,6 +9,7 @@ prints every page's first and repeat view in Chromium on the 1M chain.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,9 @@ def test_bench_runs_at_its_smoke_size(name: str, tmp_path: Path):
     assert "Traceback" not in result.stderr, result.stderr[-4000:]
     assert LAST_FIGURE[name] in result.stdout, result.stdout[-4000:]
     assert "not drawn within" not in result.stdout
+    if name == "concurrency_bench.py":  # the apps' own logs were read: runs and fills named
+        assert re.search(r"slowest script runs \(s\): [A-Z][a-z ]+ \d+\.\d", result.stdout)
+        assert re.search(r"background fills \([1-9]\d*\)", result.stdout)
 
 
 @pytest.mark.slow

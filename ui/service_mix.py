@@ -12,13 +12,12 @@ from ui.data import load, session_scope
 from ui.widgets import column_config, download_csv, saved_then_rerun, table
 
 
-def coming_back(period: Period, scope: tuple[int, ...], settings: dict,
-                cadences: dict[str, int]) -> None:
-    """Rebooked on time per category, and attendance (completed, cancelled, no-show)."""
+def coming_back(period: Period, scope: tuple[int, ...], cadences: dict[str, int]) -> None:
+    """Rebooked on time per category (within each one's cadence, in days), and attendance
+    (completed, cancelled, no-show)."""
     st.caption("A visit is rebooked on time when the client's next booking starts within "
-               f"{settings['cadence_therapeutic_days']} days (therapeutic: weekly or "
-               f"bi-weekly) or {settings['cadence_relaxation_days']} days (relaxation: about "
-               "monthly).")
+               f"{cadences['therapeutic_days']} days (therapeutic: weekly or bi-weekly) or "
+               f"{cadences['relaxation_days']} days (relaxation: about monthly).")
     table(load(rebooking, period, location_ids=scope, **cadences))
     visits = load(attendance, period, location_ids=scope)
     table(visits)
@@ -43,8 +42,7 @@ def review_categories(viewer: Viewer, review: pd.DataFrame) -> None:
                 "Category", options=["therapeutic", "relaxation", "other"], required=True)})
     changed = edited[edited["category"] != review["category"]]
     if st.button(f"Save {len(changed)} categor{'y' if len(changed) == 1 else 'ies'}",
-                 key="mix_review_save",
-                 disabled=changed.empty):
+                 key="mix_review_save", disabled=changed.empty):
         with session_scope(write=True) as session:
             for row in changed.itertuples():
                 set_service_category(session, int(row.id), row.category, viewer=viewer)
