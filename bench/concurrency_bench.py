@@ -103,7 +103,6 @@ class Run:
     cpu_s: dict[str, float] = field(default_factory=dict)
     loads: list[float] = field(default_factory=list)
     wall_s: float = 0.0
-    script_runs: list[float] = field(default_factory=list)  # the app's share, from its logs
     named_runs: list[tuple[float, str]] = field(default_factory=list)  # (seconds, page)
     fills: list[tuple[float, str]] = field(default_factory=list)  # background fills
 
@@ -117,7 +116,11 @@ class Run:
                     name, seconds = rest[:-2].rsplit(" ", 1)
                     (self.named_runs if kind == "page run" else self.fills).append(
                         (float(seconds), name))
-        self.script_runs = [seconds for seconds, _name in self.named_runs]
+
+    @property
+    def script_runs(self) -> list[float]:
+        """The app's share: each page's script run time, from its logs."""
+        return [seconds for seconds, _name in self.named_runs]
 
 
 # --- processes -----------------------------------------------------------------------------

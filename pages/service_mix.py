@@ -50,14 +50,9 @@ if len(review):
 settings = load(load_settings)
 cadences = {"therapeutic_days": int(settings["cadence_therapeutic_days"]),
             "relaxation_days": int(settings["cadence_relaxation_days"])}
-# One section drawn at a time: the others' figures wait for a click (worked out meanwhile).
+# One section drawn at a time: the others' figures wait for a click.
 section, panel = open_section(("Week by week", "By modality", "Coming back",
                                "Services to review"), key="mix_section")
-prefetch("service_mix", [partial(load, mix_by_week, period, location_ids=scope),
-                         partial(load, revenue_by_modality, period, location_ids=scope),
-                         partial(load, rebooking, period, location_ids=scope, **cadences),
-                         partial(load, attendance, period, location_ids=scope)],
-         key=(period.start, period.end, scope))
 with panel:
     if section == "Week by week":
         chart(share_over_time, load(mix_by_week, period, location_ids=scope), period.start,
@@ -70,3 +65,10 @@ with panel:
         coming_back(period, scope, cadences)
     else:
         review_categories(viewer, review)
+
+# Every section's figures, worked out once this page has been sent: a click finds them.
+prefetch("service_mix", [partial(load, mix_by_week, period, location_ids=scope),
+                         partial(load, revenue_by_modality, period, location_ids=scope),
+                         partial(load, rebooking, period, location_ids=scope, **cadences),
+                         partial(load, attendance, period, location_ids=scope)],
+         key=(period.start, period.end, scope))

@@ -38,12 +38,9 @@ else:
     cards[2].metric("Not licensed", f"{unlicensed}",
                     help="Expired or missing LMT license: not eligible for any massage.")
 
-# One section drawn at a time: the others' figures wait for a click (worked out meanwhile).
+# One section drawn at a time: the others' figures wait for a click.
 section, panel = open_section(("Roster", "Load and revenue", "Hands-on time",
                                "Add or edit a therapist"), key="therapists_section")
-prefetch("therapists", [partial(load, fn, period, location_ids=scope)
-                        for fn in (therapist_utilisation, hands_on_per_day)],
-         key=(period.start, period.end, scope))
 with panel:
     if section == "Roster":
         if not people.empty:
@@ -68,3 +65,8 @@ with panel:
                 st.caption(f"No therapist-day went over the daily cap of {cap} minutes.")
     else:
         therapist_form(viewer, people, load(locations_in_scope, location_ids=viewer.location_ids))
+
+# Every section's figures, worked out once this page has been sent: a click finds them.
+prefetch("therapists", [partial(load, fn, period, location_ids=scope)
+                        for fn in (therapist_utilisation, hands_on_per_day)],
+         key=(period.start, period.end, scope))

@@ -50,12 +50,9 @@ for card, row in zip(cards, locations.itertuples(), strict=False):
 chart(utilisation_bars, locations, "location", low, high, burnout,
       "Locations against the target band", key="util_locations")
 
-# One section drawn at a time: the others' figures wait for a click (worked out meanwhile).
+# One section drawn at a time: the others' figures wait for a click.
 section, panel = open_section(("Therapists", "Busy hours", "Treatment rooms"),
                               key="util_section")
-prefetch("utilisation", [partial(load, fn, period, location_ids=scope) for fn in (
-    therapist_utilisation, weekday_hour_grid, weekly_utilisation, room_utilisation)],
-         key=(period.start, period.end, scope))
 with panel:
     if section == "Therapists":
         therapists = load(therapist_utilisation, period, location_ids=scope)
@@ -85,3 +82,8 @@ with panel:
         chart(room_figure, rooms, key="util_rooms")
         table(rooms)
         download_csv(rooms, "room_utilisation.csv", key="dl_util_rooms")
+
+# Every section's figures, worked out once this page has been sent: a click finds them.
+prefetch("utilisation", [partial(load, fn, period, location_ids=scope) for fn in (
+    therapist_utilisation, weekday_hour_grid, weekly_utilisation, room_utilisation)],
+         key=(period.start, period.end, scope))

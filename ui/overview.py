@@ -11,6 +11,7 @@ from spaops.analytics.alerts import Alert, owner_alerts
 from spaops.analytics.kpis import Period, kpi_sums, weekly_revenue
 from spaops.figures.overview import weekly_revenue_figure
 from spaops.onboarding import SetupProgress, setup_progress
+from ui.actions import prefetch_actions
 from ui.data import load, prefetch
 from ui.filters import opening_filters
 from ui.widgets import prebuild
@@ -55,8 +56,6 @@ def prefetch_chain_overview() -> None:
         weekly = load_weekly(filters.period, filters.location_ids)
         if not weekly.empty:
             prebuild(weekly_revenue_figure, weekly, filters.period.start, filters.period.end)
-        from ui.actions import prefetch_actions
-
         prefetch_actions(filters.period, filters.location_ids)
 
     prefetch("chain-overview", [overview])
