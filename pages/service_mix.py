@@ -28,8 +28,8 @@ period, scope = filters.period, filters.location_ids
 
 st.title("Service mix")
 show_saved()
-st.caption(FORMULAS["therapeutic_share"] + " Categories are the owner's call: review new "
-           "services below.")
+st.caption(FORMULAS["therapeutic_share"] + " Categories are the owner's call: new services "
+           "wait under **Services to review**.")
 by_location = load(mix_by_location, period, location_ids=scope)
 review = load(services_to_review)
 if by_location.empty:

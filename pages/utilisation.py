@@ -23,7 +23,7 @@ from spaops.settings import load_settings
 from ui.auth import require_page
 from ui.data import load, prefetch
 from ui.filters import sidebar_filters
-from ui.widgets import chart, download_csv, empty_state, open_section, percent, table
+from ui.widgets import chart, download_csv, empty_state, kept, open_section, percent, table
 
 BARS_UP_TO = 40  # therapists drawn one bar each; a larger roster is drawn as a spread
 
@@ -60,7 +60,8 @@ with panel:
         therapists.insert(therapists.columns.get_loc("utilisation") + 1, "status",
                           [band_status(u, low, high, burnout) for u in therapists["utilisation"]])
         if len(therapists) > BARS_UP_TO and not st.toggle(
-                f"Show a bar for each of the {len(therapists)} therapists", key="util_every_bar"):
+                f"Show a bar for each of the {len(therapists)} therapists",
+                key=kept("util_every_bar")):
             chart(utilisation_histogram, therapists, low, high, burnout,
                   "How many therapists sit where", key="util_therapists_spread")
         else:

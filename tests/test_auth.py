@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from models import Location, User
+from spaops import auth
 from spaops.auth import (
     NotAllowed,
     SignInFailed,
@@ -22,6 +23,7 @@ from spaops.auth import (
     verify_password,
 )
 from spaops.cli import main
+from spaops.db import session_scope
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
@@ -85,6 +87,59 @@ def test_unknown_and_disabled_users_fail_like_a_wrong_password(engine):
         with pytest.raises(SignInFailed) as disabled:
             authenticate(s, "ann", "right")
         assert str(unknown.value) == str(disabled.value) == ""
+
+
+def _during_the_check(monkeypatch: pytest.MonkeyPatch, action) -> None:
+    """Run `action` while argon2 checks a password (the real check runs after it)."""
+    real = auth.verify_password
+
+    def checking(password_hash: str, password: str) -> bool:
+        action()
+        return real(password_hash, password)
+
+    monkeypatch.setattr(auth, "verify_password", checking)
+
+
+def _set(engine, username: str, **values) -> None:
+    """Change an account in a transaction of its own, as another person's click would."""
+    with session_scope(engine, write=True) as other:
+        user = other.exec(select(User).where(User.username == username)).one()
+        for name, value in values.items():
+            setattr(user, name, value)
+        other.add(user)
+
+
+def test_the_database_takes_writes_while_a_password_is_checked(engine, monkeypatch):
+    # The app signs in through a write session, which on SQLite holds the write lock:
+    # argon2's check (0.15 s, seconds when twenty sign in at once) runs outside it.
+    with Session(engine) as s:
+        create_user(s, "ann", "right", "owner")
+        create_user(s, "bob", "right", "owner")
+        s.commit()
+    _during_the_check(monkeypatch, lambda: _set(engine, "bob", failed_attempts=3))
+    with session_scope(engine, write=True) as s:
+        assert authenticate(s, "ann", "right", now=T0).username == "ann"
+    with Session(engine) as s:
+        bob = s.exec(select(User).where(User.username == "bob")).one()
+        assert bob.failed_attempts == 3
+
+
+def test_a_reset_or_lockout_during_the_check_refuses_the_old_password(engine, monkeypatch):
+    with Session(engine) as s:
+        create_user(s, "ann", "right", "owner")
+        s.commit()
+    _during_the_check(monkeypatch, lambda: _set(engine, "ann",
+                                                password_hash=hash_password("new one")))
+    with session_scope(engine, write=True) as s, pytest.raises(SignInFailed):
+        authenticate(s, "ann", "right", now=T0)
+    _during_the_check(monkeypatch, lambda: _set(engine, "ann",
+                                                locked_until=T0 + timedelta(minutes=15)))
+    with session_scope(engine, write=True) as s, pytest.raises(SignInFailed):
+        authenticate(s, "ann", "new one", now=T0)
+    monkeypatch.undo()
+    with session_scope(engine, write=True) as s:
+        later = T0 + timedelta(minutes=15, seconds=1)
+        assert authenticate(s, "ann", "new one", now=later).username == "ann"
 
 
 def test_manager_scope_is_their_locations_only(engine):

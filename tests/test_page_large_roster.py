@@ -8,7 +8,7 @@ import streamlit as st
 from seed.demo import seed_demo
 from spaops import clock
 from spaops.db import make_engine, upgrade_schema
-from tests.utils.apptest import open_page, sign_in
+from tests.utils.apptest import open_page, open_section, sign_in
 
 
 @pytest.fixture
@@ -45,3 +45,9 @@ def test_utilisation_draws_the_spread_of_a_large_roster_and_every_bar_on_request
     titles = _chart_titles(at)
     assert "Therapists against the target band" in titles
     assert "How many therapists sit where" not in titles
+    # The choice outlives a visit to another section (which does not draw the toggle).
+    open_section(at, "Busy hours")
+    assert "Therapists against the target band" not in _chart_titles(at)
+    open_section(at, "Therapists")
+    assert at.toggle(key="util_every_bar").value
+    assert "Therapists against the target band" in _chart_titles(at)

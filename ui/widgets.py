@@ -134,6 +134,18 @@ def show_saved() -> None:
         st.success(message, icon=":material/task_alt:")
 
 
+def kept(key: str) -> str:
+    """A widget key whose value outlives the runs that do not draw the widget (its section
+    closed): Streamlit forgets such a value, so a copy under another key brings it back.
+    Call it where the widget is drawn, in place of the key; the widget takes no `value`."""
+    copy = f"{key}__kept"
+    if key in st.session_state:
+        st.session_state[copy] = st.session_state[key]
+    elif copy in st.session_state:
+        st.session_state[key] = st.session_state[copy]
+    return key
+
+
 def open_section(labels: tuple[str, ...], *, key: str) -> tuple[str, DeltaGenerator]:
     """Tabs whose content is worked out only when opened: the open tab's label and its
     container. The page draws that one section; the others cost nothing until clicked.
