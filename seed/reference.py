@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-ARTICLE = "shared/seeds/000 'Average Costs (2026 estimates)'"
+ARTICLE = "Average Costs (2026 estimates)"  # shared/seeds/000 in the team's files
 
 # (tier, category, low, high, source): USD per 60 minutes.
 MARKET_BANDS: tuple[tuple[str, str, float, float, str], ...] = (

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
 from spaops.analytics.report import FORMULAS
+from spaops.choices import TIER_LABELS
 
 KINDS = ("text", "words", "count", "money", "cents", "share", "hours", "minutes", "number",
          "date", "datetime", "bool", "score", "hidden")
@@ -163,6 +165,8 @@ FIELDS: dict[str, Field] = {
     "locations": Field("Locations"),
     "locked": Field("Locked", "bool"),
 }
+# Codes of a `words` field said otherwise than their letters ("no_show" is "No-show").
+WORDS: dict[str, dict[str, str]] = {"tier": TIER_LABELS, "status": {"no_show": "No-show"}}
 _FIELD_NAME = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
 
 
@@ -192,9 +196,19 @@ def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif kind == "share":
             out[column] = (pd.to_numeric(out[column]).astype(float) * 100).round(1)
         elif kind == "words":
-            out[column] = out[column].map(
-                lambda v: v.replace("_", " ") if isinstance(v, str) else v)
+            out[column] = out[column].map(partial(in_words, column))
     return out
+
+
+def in_words(name: str, code: object) -> object:
+    """A code of a `words` field as people say it: 'deep_tissue' -> 'Deep tissue'."""
+    if not isinstance(code, str):
+        return code
+    said = WORDS.get(name, {}).get(code)
+    if said is not None:
+        return said
+    words = code.replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def csv_header(name: str, labels: Mapping[str, str] | None = None) -> str:

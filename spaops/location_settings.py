@@ -11,17 +11,12 @@ from sqlmodel import Session, select
 
 from models import TIERS, Location
 from spaops.auth import NotAllowed, Viewer
+from spaops.choices import TIER_LABELS
 from spaops.names import display_name, name_key
 from spaops.revision import bump_data_revision
 from spaops.settings import save_setting
 
 NAME_MAX = 120
-# Market tiers in the words of DOMAIN.md's band table.
-TIER_LABELS: dict[str, str] = {
-    "urban": "Urban / high-end",
-    "suburban": "Suburban / mid-range spa",
-    "rural": "Rural",
-}
 # The US zones a spa chain most likely needs, offered before every other IANA zone.
 US_TIMEZONES: dict[str, str] = {
     "America/New_York": "Eastern",

@@ -54,9 +54,10 @@ def roster(session: Session, today: date, *, warning_days: int = 30,
                 select(cr.c.therapist_id, cr.c.kind, cr.c.expires)
                 .where(cr.c.therapist_id.in_(people["id"].tolist()))
                 .order_by(cr.c.kind)).all():
-            text = kind + (f" (to {expires})" if expires else "")
+            said = kind.replace("_", " ")  # "deep tissue (to 2027-03-01)"
+            text = said + (f" (to {expires})" if expires else "")
             if expires is not None and expires < today:
-                text = kind + f" (expired {expires})"
+                text = said + f" (expired {expires})"
             creds.setdefault(tid, []).append(text)
     people["days_to_expiry"] = [None if e is None else (e - today).days
                                 for e in people["license_expires"]]

@@ -52,9 +52,20 @@ def test_shown_frame_drops_ids_and_turns_minutes_into_hours_and_cents_into_dolla
                                    "utilisation"]
     assert shown["booked_minutes"].tolist() == [90.5]  # 5430 / 60
     assert shown["price_cents"].tolist() == [150.0]  # $150, not 15000
-    assert shown["modality"].tolist() == ["deep tissue"]
+    assert shown["modality"].tolist() == ["Deep tissue"]
     assert shown["utilisation"].tolist() == [57.3]  # as the cards show it: 57.3%
     assert frame["booked_minutes"].tolist() == [5430]  # the caller's frame is untouched
+
+
+def test_codes_are_shown_as_people_say_them():
+    frame = pd.DataFrame({"tier": ["urban", "rural", None], "status": ["no_show", "completed",
+                                                                       "booked"],
+                          "category": ["therapeutic", "relaxation", "other"]})
+    shown = shown_frame(frame)
+    assert shown["tier"].tolist()[:2] == ["Urban / high-end", "Rural"]
+    assert shown["tier"].isna().tolist() == [False, False, True]
+    assert shown["status"].tolist() == ["No-show", "Completed", "Booked"]
+    assert shown["category"].tolist() == ["Therapeutic", "Relaxation", "Other"]
 
 
 def test_csv_has_the_same_headers_with_the_units_the_format_implied():

@@ -42,3 +42,24 @@ def test_upgrade_is_idempotent_and_keeps_data(db_url):
     assert version == head
     assert "booking" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_band_sources_lose_the_path_but_an_owners_own_source_stays(db_url):
+    from alembic import command
+
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0005")
+        connection.execute(text(
+            "UPDATE market_band SET source = 'shared/seeds/000 ''Average Costs (2026 "
+            "estimates)'': rural clinics charge less' WHERE tier = 'rural'"))
+        connection.execute(text("UPDATE market_band SET source = 'Our 2026 survey' "
+                                "WHERE tier = 'urban'"))
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        sources = dict(connection.execute(text(
+            "SELECT tier, min(source) FROM market_band GROUP BY tier")).all())
+    engine.dispose()
+    assert sources["rural"] == "Average Costs (2026 estimates): rural clinics charge less"
+    assert sources["urban"] == "Our 2026 survey"
+    assert sources["suburban"].startswith("Average Costs (2026 estimates): ")

@@ -196,6 +196,11 @@ def test_no_page_shows_a_field_name_in_a_table_header_or_card(role):
             labels = [m.label for m in at.metric]
             assert [h for h in headers + labels if looks_like_field_name(h)] == [], \
                 (key, section)
+            codes = {str(v) for frame in at.dataframe for c in frame.value.columns
+                     if frame.value[c].dtype in (object, "string")
+                     for v in frame.value[c].dropna().unique()
+                     if looks_like_field_name(str(v))}
+            assert codes == set(), (key, section)  # "no_show" is shown as "No-show"
 
 
 def test_the_owner_saves_the_market_bands_through_the_labelled_editor():

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from models import CREDENTIAL_KINDS
 from spaops.auth import Viewer
+from spaops.display import in_words
 from spaops.roster import RosterError, TherapistForm, credentials_of, save_therapist
 from ui.data import fresh, session_scope
 from ui.widgets import saved_then_rerun
@@ -39,7 +42,8 @@ def therapist_form(viewer: Viewer, people: pd.DataFrame, homes: pd.DataFrame) ->
         gender = st.selectbox("Gender", GENDERS, key="tf_gender",
                               index=GENDERS.index(now("gender") or ""))
         kinds = st.multiselect("Specialty credentials", CREDENTIAL_KINDS, key="tf_credentials",
-                               default=sorted(held))
+                               default=sorted(held),
+                               format_func=partial(in_words, "credential"))
         active = st.checkbox("Active", value=True if current is None else bool(current["active"]),
                              key="tf_active")
         submitted = st.form_submit_button("Save therapist", type="primary")

@@ -51,11 +51,11 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
         elif kind == "share":
             config[name] = st.column_config.NumberColumn(label, help=help_, format="%.1f%%")
         elif kind == "hours":
-            config[name] = st.column_config.NumberColumn(label, help=help_, format="%.1f")
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="%,.1f")
         elif kind in ("count", "minutes"):
             config[name] = st.column_config.NumberColumn(label, help=help_, format="localized")
         elif kind == "number":
-            config[name] = st.column_config.NumberColumn(label, help=help_, format="%.1f")
+            config[name] = st.column_config.NumberColumn(label, help=help_, format="%,.1f")
         elif kind == "score":
             config[name] = st.column_config.ProgressColumn(label, help=help_, min_value=0,
                                                            max_value=100, format="%d")

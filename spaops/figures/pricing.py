@@ -26,5 +26,8 @@ def price_band_figure(bands: pd.DataFrame) -> go.Figure:
                 hovertemplate="%{y}: $%{x:,.2f} per hour<extra></extra>"))
     figure.update_layout(**LAYOUT, title="Price per 60 minutes against the market band",
                          xaxis_title="USD per 60 minutes", yaxis_title="Service · location",
-                         xaxis_tickprefix="$", height=max(320, 26 * len(bands) + 140))
+                         xaxis_tickprefix="$", height=max(320, 26 * len(bands) + 140),
+                         # each row exactly: autorange pads for the markers, 3 empty rows
+                         # at either end on a long list
+                         yaxis_range=[-0.5, len(bands) - 0.5])
     return figure
