@@ -58,6 +58,7 @@ def test_arrivals_figure_splits_imported_from_the_rest():
     assert [t.name for t in figure.data] == ["Imported", "Entered or seeded"]
     assert [list(t.y) for t in figure.data] == [[12], [30]]
     assert figure.layout.yaxis.title.text == "Bookings"
+    assert arrivals_figure(arrivals.iloc[1:]).layout.showlegend  # grey is named before
 
 
 def test_utilisation_bars_shade_the_target_band_and_mark_burnout():

@@ -65,8 +65,11 @@ def arrivals_figure(arrivals: pd.DataFrame) -> go.Figure:
         part = arrivals[arrivals["source"] == source]
         figure.add_trace(go.Bar(x=part["week"], y=part["bookings"], name=source.capitalize(),
                                 marker_color=color))
+    # The legend names the grey even before the first import (plotly draws no legend when
+    # only one trace has bars).
     figure.update_layout(**LAYOUT, barmode="stack", title="Bookings per week by source",
-                         xaxis_title="Week starting (Monday)", yaxis_title="Bookings")
+                         xaxis_title="Week starting (Monday)", yaxis_title="Bookings",
+                         showlegend=True)
     if arrivals.empty:
         return no_data(figure, "No bookings in the last twelve weeks.")
     date_axis(figure, arrivals["week"])
