@@ -21,7 +21,6 @@ from spaops.revision import data_revision
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 PREFETCH = os.environ.get("SPAOPS_PREFETCH", "1") != "0"  # the in-process tests turn it off
-PREFETCH_NICE = 10
 
 
 @st.cache_resource(show_spinner=False)
@@ -91,11 +90,13 @@ def prefetch(name: str, loads: list[Callable[[], object]], key: tuple = ()) -> N
     """Fill the cache for a page the person is likely to open next, in the background.
 
     Started once a page has been sent, so the browser draws it while the server works
-    ahead, at a lower priority than both (threads it starts inherit it). A page that asks
-    for a loader still being filled waits for that computation (Streamlit locks each
-    cache entry while it is computed), never repeats it. `key` names what the loads
-    depend on besides the data and the day: once filled, the same fill is not started again
-    (reading a filled answer back out of the cache cost up to 0.17 s, every time).
+    ahead. A page that asks for a loader still being filled waits for that computation
+    (Streamlit locks each cache entry while it is computed), never repeats it; so the fill
+    runs at the pages' own priority. Niced, it was starved when the machine was busy while
+    a page waited on it (20 people signing in: sign-in to first page a median 17.0 s at
+    nice 10, 7.9 s without). `key` names what the loads depend on besides the data and the
+    day: once filled, the same fill is not started again (reading a filled answer back out
+    of the cache cost up to 0.17 s, every time).
     """
     if not PREFETCH:
         return
@@ -110,10 +111,6 @@ def prefetch(name: str, loads: list[Callable[[], object]], key: tuple = ()) -> N
         started[filled] = now
 
     def run() -> None:
-        try:  # below the browser and the pages being served (Linux: nice is per thread)
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), PREFETCH_NICE)
-        except (AttributeError, OSError):
-            pass
         from ui.navigation import logged_if_slow
 
         with logged_if_slow("prefetch", name):  # beside the page runs, in the same words
