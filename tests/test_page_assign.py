@@ -56,6 +56,22 @@ def test_manager_assigns_an_open_booking(day_url):
     assert booking.therapist_id is not None and audit.username == "mia"
 
 
+def test_another_booking_starts_at_its_own_best_match(day_url):
+    at = sign_in("mia", "pw1234")
+    open_page(at, "pages/assign.py")
+    at.date_input(key="assign_day").set_value(DAY).run()
+    at.selectbox(key="assign_booking").set_value("OPEN-1").run()
+    picked = at.selectbox(key="assign_therapist_OPEN-1")
+    assert picked.value == "Ann"
+    picked.set_value("Eve").run()
+    assert at.button(key="assign_confirm").label == "Assign Eve"
+    at.selectbox(key="assign_booking").set_value("OPEN-FEVER").run()
+    assert not at.exception, at.exception
+    best = at.dataframe[1].value["Therapist"].iloc[0]
+    assert at.selectbox(key="assign_therapist_OPEN-FEVER").value == best
+    assert at.button(key="assign_confirm").label == f"Assign {best}"
+
+
 def test_contraindication_warning_is_unmissable(day_url):
     at = sign_in("mia", "pw1234")
     open_page(at, "pages/assign.py")

@@ -57,12 +57,15 @@ def candidates_panel(viewer: Viewer, ref: str) -> None:
                              "why": e.reason} for e in suggestion.excluded]))
 
     if suggestion.candidates and not suggestion.blocked:
+        # Keyed by booking: another booking starts at its own best match, never at the
+        # therapist picked for the last one.
         chosen = st.selectbox("Therapist", [c.therapist for c in suggestion.candidates],
-                              key="assign_therapist")
+                              key=f"assign_therapist_{ref}")
         override, reason = False, ""
         if suggestion.warnings:
-            override = st.checkbox("Override the contraindication warning", key="assign_override")
-            reason = st.text_input("Reason for the override (recorded)", key="assign_reason")
+            override = st.checkbox("Override the contraindication warning",
+                                   key=f"assign_override_{ref}")
+            reason = st.text_input("Reason for the override (recorded)", key=f"assign_reason_{ref}")
         if st.button(f"Assign {chosen}", key="assign_confirm", type="primary"):
             if override and not reason.strip():
                 st.error("Give a reason for the override.")
