@@ -19,6 +19,8 @@ importing.show_result(kind)
 options = (importing.booking_options(viewer) if kind == "bookings"
            else importing.BookingOptions())
 upload = importing.uploader(kind)
+if upload is None:
+    importing.file_needs(kind)
 
 if upload is not None:
     data = upload.getvalue()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from spaops import clock
 from spaops.analytics.kpis import FORMULAS, chain_figures, location_figures
 from spaops.figures.overview import weekly_revenue_figure
 from ui.actions import prefetch_actions
@@ -31,11 +32,18 @@ now, before = chain_figures(sums), chain_figures(sums_before)
 if now["bookings"] == 0:
     empty_state("No bookings in this period for these locations.")
 
+# A period still to come has nothing completed yet: no "-100%" against the one before.
+upcoming = period.start >= clock.today()
+if upcoming:
+    st.caption("A period still to come: revenue and completed bookings count once the "
+               "bookings are done; utilisation is what is booked so far.")
 cards = st.columns(4)
-cards[0].metric("Revenue", money(now["revenue"]), delta_text(now["revenue"], before["revenue"]),
+cards[0].metric("Revenue", money(now["revenue"]),
+                None if upcoming else delta_text(now["revenue"], before["revenue"]),
                 help=FORMULAS["revenue"])
 cards[1].metric("Completed bookings", f"{now['completed']:,}",
-                delta_text(now["completed"], before["completed"]), help=FORMULAS["completed"])
+                None if upcoming else delta_text(now["completed"], before["completed"]),
+                help=FORMULAS["completed"])
 cards[2].metric("Utilisation", percent(now["utilisation"]),
                 delta_text(now["utilisation"], before["utilisation"], as_points=True),
                 help=FORMULAS["utilisation"])
@@ -59,7 +67,8 @@ download_csv(locations, f"locations_{period.start}_{period.end}.csv",
 
 weekly = load_weekly(period, scope)
 if weekly.empty:
-    empty_state("No completed bookings to chart yet.")
+    empty_state("Revenue is charted week by week once bookings are completed."
+                if upcoming else "No completed bookings to chart yet.", import_hint=not upcoming)
 else:
     chart(weekly_revenue_figure, weekly, period.start, period.end, key="overview_weekly")
 

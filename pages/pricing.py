@@ -4,7 +4,7 @@ import streamlit as st
 
 from spaops.analytics.kpis import chain_figures, kpi_sums
 from spaops.analytics.pricing import market_bands, price_bands, save_market_band
-from spaops.display import field
+from spaops.display import field, shown_frame
 from spaops.figures.pricing import price_band_figure
 from ui.auth import require_page
 from ui.data import load, session_scope
@@ -47,7 +47,8 @@ else:
 st.subheader("Market bands")
 bands_table = load(market_bands)
 if viewer.is_owner:
-    edited = st.data_editor(bands_table, hide_index=True, width="stretch", key="bands_editor",
+    shown_bands = shown_frame(bands_table)  # "Urban / high-end", "Relaxation"
+    edited = st.data_editor(shown_bands, hide_index=True, width="stretch", key="bands_editor",
                             disabled=["tier", "category"],
                             column_config=column_config(bands_table) | {
                                 name: st.column_config.NumberColumn(
@@ -57,8 +58,9 @@ if viewer.is_owner:
     if st.button("Save bands", key="bands_save"):
         try:
             with session_scope(write=True) as session:
-                for row in edited.itertuples():
-                    save_market_band(session, row.tier, row.category, float(row.low),
+                for band, row in zip(bands_table.itertuples(), edited.itertuples(),
+                                     strict=True):  # the same rows: none added or removed
+                    save_market_band(session, band.tier, band.category, float(row.low),
                                      float(row.high), str(row.source), viewer=viewer)
         except ValueError as exc:
             st.error(f"Not saved: {exc}")

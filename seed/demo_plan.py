@@ -147,9 +147,13 @@ def _names(count: int, rng: random.Random) -> list[str]:
     names: list[str] = []
     seen: set[str] = set()
     while len(names) < count:
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        name = f"{first} {last}"
+        # Taken: the next free surname for that first name (no draw, so the names after it
+        # stay as they were); a number only once every pair is taken.
+        free = [f"{first} {other}" for other in LAST_NAMES if f"{first} {other}" not in seen]
         if name in seen:
-            name = f"{name} {len(names) + 1}"
+            name = free[0] if free else f"{name} {len(names) + 1}"
         seen.add(name)
         names.append(name)
     return names

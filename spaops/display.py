@@ -122,8 +122,8 @@ FIELDS: dict[str, Field] = {
     "license_number": Field("License number"),
     "license_state": Field("License state"),
     "license_expires": Field("License expires", "date"),
-    "license_status": Field("License"),
-    "gender": Field("Gender"),
+    "license_status": Field("License", "words"),
+    "gender": Field("Gender", "words"),
     "active": Field("Active", "bool"),
     "credentials": Field("Credentials"),
     # bookings and assignment
@@ -191,6 +191,8 @@ def shown_frame(frame: pd.DataFrame) -> pd.DataFrame:
         kind = field(column).kind
         if kind == "hours":
             out[column] = (pd.to_numeric(out[column]).astype(float) / 60).round(1)
+        elif kind == "money":  # a missing figure (no completed booking) shows empty
+            out[column] = pd.to_numeric(out[column]).astype("Float64")
         elif kind == "cents":
             out[column] = (pd.to_numeric(out[column]).astype("Float64") / 100).round(2)
         elif kind == "share":

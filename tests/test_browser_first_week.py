@@ -153,7 +153,7 @@ def test_owner_starts_their_own_chain_and_sees_hand_worked_figures(
 
         open_page(page, "Settings")  # a manager for Cedar Spa only
         page.get_by_label("Username").fill("cedar.manager")
-        _pick(page, "us_role", "manager")
+        _pick(page, "us_role", "Manager")
         page.locator(".st-key-us_locations").click()
         page.get_by_role("option", name="Cedar Spa", exact=True).click()
         page.keyboard.press("Escape")

@@ -71,6 +71,10 @@ def test_the_page_offers_three_kinds_of_file():
     radio = at.radio(key="import_kind")
     assert radio.options == ["Bookings", "Therapist roster", "Shifts"]
     assert radio.value == "bookings"
+    # Before any upload the page says what a file must hold, in the person's words.
+    assert any("needs a **service** and a **start**" in c.value for c in at.caption)
+    radio.set_value("shifts").run()
+    assert any("**therapist**, **location**, **date**" in c.value for c in at.caption)
 
 
 def test_staff_previews_then_imports_only_their_location(app_database):

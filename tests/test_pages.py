@@ -10,7 +10,7 @@ from spaops import clock
 from spaops.analytics.kpis import Period, chain_figures, kpi_sums, kpi_table
 from spaops.db import make_engine
 from tests.utils.apptest import every_section, metric_values, open_page, open_section, sign_in
-from ui.widgets import money, percent
+from ui.widgets import delta_text, money, percent
 
 HARBOR = "Harbor Day Spa"
 
@@ -49,6 +49,24 @@ def test_overview_metrics_follow_the_filters(app_database):
     assert shown["Utilisation"] == percent(chain["utilisation"])
     assert shown["Therapeutic share"] == percent(chain["therapeutic_share"])
     assert at.query_params["loc"] in (HARBOR, [HARBOR])  # kept in the URL
+
+
+def test_an_upcoming_period_is_not_compared_with_the_one_before(app_database):
+    at = _filter(open_page(sign_in("owner"), "pages/overview.py"), "Next 14 days")
+    cards = {m.label: m for m in at.metric}
+    assert cards["Revenue"].value == "$0" and cards["Completed bookings"].value == "0"
+    assert not cards["Revenue"].delta and not cards["Completed bookings"].delta
+    assert any("still to come" in c.value for c in at.caption)
+    assert not any("Import" in i.value for i in at.info)  # no upload advice for the future
+    locations = at.dataframe[0].value
+    assert locations["Avg ticket"].isna().all()  # shown empty, not "None"
+
+
+def test_changes_against_the_period_before_read_plainly():
+    assert delta_text(110.0, 100.0) == "+10.0%"
+    assert delta_text(4073.0, 10.0) == "+407x"  # not "+40630.0%"
+    assert delta_text(5.0, 0.0) is None
+    assert delta_text(0.62, 0.6, as_points=True) == "+2.0 pts"
 
 
 def test_utilisation_page_shows_each_locations_figure(app_database):

@@ -9,6 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from spaops.actions import UNITS, Action, build_actions, call_list, shift_plan_for, watch_volume
+from spaops.actions.shown import (
+    SHARES,
+    assumption_in_words,
+    evidence_figures,
+    evidence_value,
+    paid_hours_text,
+)
 from spaops.analytics.report import Period
 from spaops.db import session_scope as spaops_session
 from spaops.export import safe_csv
@@ -30,16 +37,6 @@ UNIT_TITLES = {
     "bookings at risk": "Bookings at risk",
     "minutes over cap": "Minutes over the cap",
     "clients to call": "Clients to call",
-}
-EVIDENCE_LABELS = {
-    "completed": "Completed bookings", "below_band": "Below the band",
-    "duration_min": "Usual length (min)", "band_low": "Band floor per 60 min ($)",
-    "band_high": "Band top per 60 min ($)", "new_price": "New menu price ($)",
-    "therapist": "Therapist", "what": "What lapses", "expires": "Expires",
-    "days_left": "Days left", "bookings": "Bookings", "bookings_value": "Their value ($)",
-    "cadence_days": "Cadence (days)", "day": "Day", "booked_minutes": "Booked minutes",
-    "cap_min": "Daily cap (min)", "weeks": "Weeks looked at",
-    "hours_per_week": "Therapist-hours a week", "plan_week": "Shift plan for the week of",
 }
 # The section of its page that holds an action's evidence, opened by its link (the
 # page's tab key -> the tab's label; ui.widgets.open_section).
@@ -89,6 +86,12 @@ def unit_totals(actions: list[Action]) -> None:
     """One metric per unit: the sum of the values of the actions listed."""
     units = [u for u in UNITS if any(a.unit == u for a in actions)]
     for column, unit in zip(st.columns(max(len(units), 1)), units, strict=False):
+        if unit == "paid hours a month":  # hours to add and hours to trim do not add up
+            add, trim = (sum(a.value for a in actions if a.unit == unit and a.kind == kind)
+                         for kind in ("staffing_add", "staffing_trim"))
+            column.metric(UNIT_TITLES[unit], paid_hours_text(add, trim),
+                          help="Shift hours to add, then shift hours to trim, a month.")
+            continue
         total = sum(a.value for a in actions if a.unit == unit)
         column.metric(UNIT_TITLES[unit], value_text(total, unit))
 
@@ -97,10 +100,9 @@ def _evidence(action: Action) -> None:
     period = action.evidence.get("period")
     if period:
         st.caption(f"Evidence from {period['from']} to {period['to']}")
-    figures = {EVIDENCE_LABELS.get(k, k.replace("_", " ").capitalize()): v
-               for k, v in action.evidence.items() if not isinstance(v, dict | list)}
+    figures = evidence_figures(action.evidence)
     if figures:  # a line of figures, not a table: a page of cards stays light
-        line = " · ".join(f"{label}: **{value}**" for label, value in figures.items())
+        line = " · ".join(f"{label}: **{value}**" for label, value in figures)
         st.markdown(line.replace("$", "\\$"))  # two "$" would be read as a formula
     for rows in (v for v in action.evidence.values() if isinstance(v, list) and v):
         if len(rows) > EVIDENCE_ROWS:  # the rest are in a download
@@ -108,6 +110,8 @@ def _evidence(action: Action) -> None:
                      else "the `spaops actions --json` document")
             st.caption(f"The first {EVIDENCE_ROWS} of {len(rows):,}; {where} has every one.")
         frame = pd.DataFrame(rows[:EVIDENCE_ROWS])
+        for name in SHARES & set(frame.columns):
+            frame[name] = [evidence_value(name, v) for v in frame[name]]
         if "colleagues" in frame:
             frame["colleagues"] = frame["colleagues"].map(", ".join)
         st.dataframe(frame.rename(columns=LIST_LABELS), hide_index=True, width="stretch")
@@ -132,8 +136,9 @@ def action_card(action: Action, open_pages: Collection[str]) -> None:
         if evidence.open:
             with evidence:
                 _evidence(action)
-                for assumption in action.assumptions:
-                    st.caption(f"Assumes {assumption}.")
+                if action.assumptions:
+                    st.caption("Assumed:\n" + "\n".join(
+                        f"- {assumption_in_words(a)}" for a in action.assumptions))
         if action.page in open_pages:
             path, title, icon = PAGES[action.page]
             st.page_link(path, label=f"See the evidence on {title}", icon=icon,

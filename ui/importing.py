@@ -45,6 +45,18 @@ UPLOAD_HELP = {
                   "'kind:YYYY-MM-DD'); gender and active are optional.",
     "shifts": "One shift a row: therapist, location, date, start and end (local times).",
 }
+# Said before any upload: what a file must hold, what is read when there.
+FILE_NEEDS = {
+    "bookings": "A booking export needs a **service** and a **start** (date and time, in one "
+                "column or two). Read when present: booking ID, location, therapist, client, "
+                "duration or end, price, status and health flags. Column names are recognised "
+                "in your booking software's own words; after uploading you can say which "
+                "column is which.",
+    "therapists": "A roster needs each therapist's **name** and **location**; license number, "
+                  "state and expiry, credentials, gender and active are read when present.",
+    "shifts": "A shift file needs **therapist**, **location**, **date**, **start** and "
+              "**end** on each row.",
+}
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "bookings": BOOKING_FIELDS, "therapists": THERAPIST_FIELDS, "shifts": SHIFT_FIELDS}
 REQUIRED = {"bookings": ("service", "start"), "therapists": ("name", "location"),
@@ -108,6 +120,11 @@ def uploader(kind: str) -> Any:
     """The file uploader of one kind (each kind keeps its own file)."""
     return st.file_uploader(UPLOAD_LABELS[kind], type=["csv", "txt", "tsv", "xlsx"],
                             key=f"import_upload_{kind}", help=UPLOAD_HELP[kind])
+
+
+def file_needs(kind: str) -> None:
+    """Before any upload: what the file must hold (nothing is written until confirmed)."""
+    st.caption(FILE_NEEDS[kind])
 
 
 def _widget_keys(kind: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,7 @@ from spaops.auth import (
     reset_password,
     set_role_and_locations,
 )
+from spaops.display import in_words
 from spaops.figures.utilisation import utilisation_bars
 from spaops.location_settings import update_chain_settings
 from spaops.onboarding import (
@@ -126,7 +128,9 @@ def users_section(viewer: Viewer, location_names: list[str]) -> None:
     with st.form("user_form", clear_on_submit=True):
         left, right = st.columns(2)
         username = left.text_input("Username", key="us_name")
-        role = right.selectbox("Role", ROLES, key="us_role")
+        # The least powerful role first: a slip never makes a new owner.
+        role = right.selectbox("Role", ROLES[::-1], key="us_role",
+                               format_func=partial(in_words, "role"))
         places = st.multiselect("Locations (managers and staff)", location_names,
                                 key="us_locations")
         password = st.text_input("New password", type="password", key="us_password",

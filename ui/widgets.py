@@ -97,6 +97,8 @@ def delta_text(now: float | None, before: float | None, *, as_points: bool = Fal
         return f"{(now - before) * 100:+.1f} pts"
     if before == 0:
         return None
+    if now / before >= 10:  # "+40725.5%" says less than "+407x"
+        return f"+{now / before:,.0f}x"
     return f"{(now - before) / before * 100:+.1f}%"
 
 

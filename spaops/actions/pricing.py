@@ -60,7 +60,7 @@ def price_actions(session: Session, end: date, settings: dict, *,
             kind="price_below_band", location=location, subject=service,
             instruction=(f"Raise {service} at {location} to ${price} for {duration} minutes: "
                          f"{below} of its {completed} completed bookings in the last 90 days "
-                         f"{verb} priced under the ${low:g}-${high:g} band."),
+                         f"{verb} priced under the band of ${low:g}-${high:g} an hour."),
             value=value, unit="USD/month",
             evidence={"period": {"from": start.isoformat(), "to": end.isoformat()},
                       "completed": completed, "below_band": below, "duration_min": duration,

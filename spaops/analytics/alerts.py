@@ -40,7 +40,7 @@ def owner_alerts(session: Session, period: Period, today: date, *,
         else:
             alerts.append(Alert("error", "license",
                                 f"{row.therapist}: {row.what} {row.status}"
-                                + (f" since {row.expires:%b %d}" if row.expires else "")
+                                + (f" on {row.expires:%b %d, %Y}" if row.expires else "")
                                 + "; not eligible for massages."))
     low, high = settings["utilisation_target_low"], settings["utilisation_target_high"]
     burnout = settings["utilisation_burnout"]
