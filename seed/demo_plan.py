@@ -149,11 +149,11 @@ def _names(count: int, rng: random.Random) -> list[str]:
     while len(names) < count:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         name = f"{first} {last}"
-        # Taken: the next free surname for that first name (no draw, so the names after it
-        # stay as they were); a number only once every pair is taken.
-        free = [f"{first} {other}" for other in LAST_NAMES if f"{first} {other}" not in seen]
-        if name in seen:
-            name = free[0] if free else f"{name} {len(names) + 1}"
+        if name in seen:  # the next free surname for that first name (no draw: the names
+            # after it stay as they were); a number only once every pair is taken
+            free = (f"{first} {other}" for other in LAST_NAMES
+                    if f"{first} {other}" not in seen)
+            name = next(free, f"{name} {len(names) + 1}")
         seen.add(name)
         names.append(name)
     return names

@@ -4,7 +4,7 @@ from spaops.actions.shown import (
     assumption_in_words,
     evidence_figures,
     evidence_value,
-    paid_hours_text,
+    paid_hours_total,
 )
 
 
@@ -32,8 +32,9 @@ def test_assumptions_name_the_settings_page_not_the_stored_setting():
         == "menu prices are rounded up to a multiple of $5"
 
 
-def test_paid_hours_to_add_and_to_trim_are_shown_apart():
-    assert paid_hours_text(260, 30.4) == "+260 / \u221230.4"
-    assert paid_hours_text(0, 13) == "\u221213"
-    assert paid_hours_text(8.7, 0) == "+8.7"
-    assert paid_hours_text(0, 0) == "0"
+def test_paid_hours_to_add_and_to_trim_net_out_and_are_named_apart():
+    value, sides = paid_hours_total(2227.3, 8328.7)
+    assert value == "-6,101.4"  # not 10,556 hours "a month" of two opposite things
+    assert sides.startswith("2,227.3 hours to add and 8,328.7 to trim, a month")
+    assert paid_hours_total(277.4, 91)[0] == "+186.4"
+    assert paid_hours_total(8.7, 8.7)[0] == "0"

@@ -14,7 +14,7 @@ from spaops.actions.shown import (
     assumption_in_words,
     evidence_figures,
     evidence_value,
-    paid_hours_text,
+    paid_hours_total,
 )
 from spaops.analytics.report import Period
 from spaops.db import session_scope as spaops_session
@@ -89,8 +89,8 @@ def unit_totals(actions: list[Action]) -> None:
         if unit == "paid hours a month":  # hours to add and hours to trim do not add up
             add, trim = (sum(a.value for a in actions if a.unit == unit and a.kind == kind)
                          for kind in ("staffing_add", "staffing_trim"))
-            column.metric(UNIT_TITLES[unit], paid_hours_text(add, trim),
-                          help="Shift hours to add, then shift hours to trim, a month.")
+            value, sides = paid_hours_total(add, trim)
+            column.metric(f"{UNIT_TITLES[unit]}, net", value, help=sides)
             continue
         total = sum(a.value for a in actions if a.unit == unit)
         column.metric(UNIT_TITLES[unit], value_text(total, unit))

@@ -51,7 +51,10 @@ def assumption_in_words(text: str) -> str:
     return _SETTING_NOTE.sub(note, text)
 
 
-def paid_hours_text(add: float, trim: float) -> str:
-    """The paid-hours total: '+260 / \u2212 43' (to add, to trim), or the side there is."""
-    shown = [text for value, text in ((add, f"+{add:,g}"), (trim, f"\u2212{trim:,g}")) if value]
-    return " / ".join(shown) or "0"
+def paid_hours_total(add: float, trim: float) -> tuple[str, str]:
+    """The paid-hours headline: the net change if every action is done ('-6,101.4'), and
+    its two sides for the card's help (hours to add and to trim do not add up)."""
+    net = round(add - trim, 1)
+    return (f"{net:+,g}" if net else "0",
+            f"{add:,g} hours to add and {trim:,g} to trim, a month: the net change in paid "
+            "hours if every action listed is done.")

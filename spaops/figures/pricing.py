@@ -29,5 +29,5 @@ def price_band_figure(bands: pd.DataFrame) -> go.Figure:
                          xaxis_tickprefix="$", height=max(320, 26 * len(bands) + 140),
                          # each row exactly: autorange pads for the markers, 3 empty rows
                          # at either end on a long list
-                         yaxis_range=[-0.5, len(bands) - 0.5])
+                         yaxis_range=[-0.5, labels.nunique() - 0.5])
     return figure
