@@ -274,3 +274,8 @@ def test_the_demo_tells_its_stories_on_the_owner_pages(demo_engine):
     assert utilisation[0].startswith("Midtown Recovery Clinic: utilisation 8")
     assert utilisation[0].endswith("is burnout risk (target 60%-80%).")
     assert utilisation[1].startswith("Pinecrest Retreat: utilisation 4")
+    # The next 14 days are still filling up: idle time there is no news, overbooking is.
+    with Session(demo_engine) as s:
+        ahead = owner_alerts(s, Period(DEMO_TODAY, DEMO_TODAY + timedelta(days=13)), DEMO_TODAY)
+    assert not [a for a in ahead if "idle time" in a.message]
+    assert [a.topic for a in ahead if a.topic == "license"] == ["license"] * 4
