@@ -33,7 +33,7 @@ if now["bookings"] == 0:
     empty_state("No bookings in this period for these locations.")
 
 # A period still to come has nothing completed yet: no "-100%" against the one before.
-upcoming = period.start >= clock.today()
+upcoming = period.still_to_come(clock.today())
 if upcoming:
     st.caption("A period still to come: revenue and completed bookings count once the "
                "bookings are done; utilisation is what is booked so far.")

@@ -46,7 +46,7 @@ def owner_alerts(session: Session, period: Period, today: date, *,
     burnout = settings["utilisation_burnout"]
     for row in kpi_table(session, period, location_ids=location_ids).itertuples():
         status = band_status(row.utilisation, low, high, burnout)
-        if status == "idle time" and period.start >= today:
+        if status == "idle time" and period.still_to_come(today):
             continue  # days still to come fill up: only their overbooking is news
         if status in ("idle time", "above band", "burnout risk"):
             alerts.append(Alert(

@@ -68,6 +68,10 @@ class Period:
         """Number of days in the period."""
         return (self.end - self.start).days + 1
 
+    def still_to_come(self, today: date) -> bool:
+        """Whether the period starts today or later: none of its bookings is done yet."""
+        return self.start >= today
+
     def previous(self) -> Period:
         """The period of equal length just before this one."""
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
