@@ -1,4 +1,4 @@
-"""Import: bookings, the therapist roster or shifts; preview, confirm, nothing written before."""
+"""Import: bookings (and, for owners and managers, the roster or shifts); preview, confirm."""
 
 import streamlit as st
 
@@ -10,11 +10,10 @@ from ui.data import fresh
 
 viewer = require_page("import")
 st.title("Import")
-st.caption("Upload a booking export, your therapist roster or a shift file. You see exactly "
-           "what would change before anything is written, and importing the same file twice "
-           "changes nothing.")
+kinds = importing.kinds_for(viewer)
+st.caption(importing.page_caption(kinds))
 
-kind = importing.kind_selector()
+kind = importing.kind_selector(kinds)
 importing.show_result(kind)
 options = (importing.booking_options(viewer) if kind == "bookings"
            else importing.BookingOptions())

@@ -37,6 +37,13 @@ PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
                 "assign", "shifts", "import"),
     "staff": ("import",),
 }
+# Role -> kinds of file it may import: the front desk brings in booking exports; the roster
+# and the rota belong to those who can open the Therapists and Rota pages.
+IMPORT_KINDS_BY_ROLE: dict[str, tuple[str, ...]] = {
+    "owner": ("bookings", "therapists", "shifts"),
+    "manager": ("bookings", "therapists", "shifts"),
+    "staff": ("bookings",),
+}
 
 
 class SignInFailed(Exception):

@@ -65,9 +65,10 @@ def _upload(at, kind: str, name: str, data: bytes):
     return at
 
 
-def test_the_page_offers_three_kinds_of_file():
-    at = _open("staff")
+def test_the_page_offers_a_manager_three_kinds_of_file():
+    at = _open("manager")
     assert at.title[0].value == "Import"
+    assert "therapist roster or a shift file" in at.caption[0].value
     radio = at.radio(key="import_kind")
     assert radio.options == ["Bookings", "Therapist roster", "Shifts"]
     assert radio.value == "bookings"
@@ -75,6 +76,16 @@ def test_the_page_offers_three_kinds_of_file():
     assert any("needs a **service** and a **start**" in c.value for c in at.caption)
     radio.set_value("shifts").run()
     assert any("**therapist**, **location**, **date**" in c.value for c in at.caption)
+
+
+def test_staff_import_booking_exports_only():
+    # The front desk brings in bookings; the roster and the rota are for those who can
+    # open the Therapists and Rota pages.
+    at = _open("staff")
+    assert "import_kind" not in [radio.key for radio in at.radio], "no choice of kind"
+    assert at.caption[0].value.startswith("Upload your booking software's export.")
+    assert any("needs a **service** and a **start**" in c.value for c in at.caption)
+    assert [u.key for u in at.get("file_uploader")] == ["import_upload_bookings"]
 
 
 def test_staff_previews_then_imports_only_their_location(app_database):
@@ -140,9 +151,9 @@ def test_owner_imports_shifts(app_database):
     assert "Shifts" in at.dataframe[-1].value["Kind"].tolist()
 
 
-def test_staff_cannot_import_a_roster_row_for_another_location(app_database):
+def test_a_manager_cannot_import_a_roster_row_for_another_location(app_database):
     before = _count(app_database, Therapist)
-    at = _upload(_open("staff", "therapists"), "therapists", "roster.csv", ROSTER)
+    at = _upload(_open("manager", "therapists"), "therapists", "roster.csv", ROSTER)
     shown = metric_values(at)
     assert (shown["New"], shown["Rejected"]) == ("2", "1")
     assert any("'Pinecrest Retreat' is not one of yours" in t.value for t in at.text)

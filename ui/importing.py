@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from spaops.analytics.kpis import locations_in_scope
-from spaops.auth import Viewer
+from spaops.auth import IMPORT_KINDS_BY_ROLE, Viewer
 from spaops.errors import UsageError
 from spaops.figures.overview import arrivals_figure
 from spaops.ingest import (
@@ -96,9 +96,24 @@ def field_label(kind: str, field: str) -> str:
     return LABELS.get(field, field.replace("_", " ").capitalize())
 
 
-def kind_selector() -> str:
-    """The kind of file to import: bookings, therapists or shifts."""
-    return st.radio("What are you importing?", list(KINDS), format_func=KINDS.__getitem__,
+def kinds_for(viewer: Viewer) -> list[str]:
+    """The kinds of file the viewer's role may import, in the page's order."""
+    return [kind for kind in KINDS if kind in IMPORT_KINDS_BY_ROLE.get(viewer.role, ())]
+
+
+def page_caption(kinds: list[str]) -> str:
+    """What the page is for, naming only the kinds of file the viewer may import."""
+    what = ("a booking export, your therapist roster or a shift file" if len(kinds) > 1
+            else "your booking software's export")
+    return (f"Upload {what}. You see exactly what would change before anything is written, "
+            "and importing the same file twice changes nothing.")
+
+
+def kind_selector(kinds: list[str]) -> str:
+    """The kind of file to import (no choice to make when there is only one)."""
+    if len(kinds) == 1:
+        return kinds[0]
+    return st.radio("What are you importing?", kinds, format_func=KINDS.__getitem__,
                     horizontal=True, key="import_kind")
 
 
