@@ -9,6 +9,7 @@ from spaops.schedule import day_timeline, open_bookings
 from ui.assign import auto_assign_panel, candidates_panel, day_chart
 from ui.auth import require_page
 from ui.data import fresh, load
+from ui.filters import one_location
 from ui.widgets import download_csv, empty_state, table
 
 viewer = require_page("assign")
@@ -18,7 +19,7 @@ if locations.empty:
     empty_state("No locations yet.")
     st.stop()
 left, right = st.columns(2)
-location = left.selectbox("Location", locations["location"].tolist(), key="assign_location")
+location = one_location(locations["location"].tolist(), key="assign_location", where=left)
 day = right.date_input("Day", value=clock.today(), key="assign_day", format="YYYY-MM-DD")
 location_id = int(locations.loc[locations["location"] == location, "location_id"].iloc[0])
 

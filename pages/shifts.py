@@ -24,6 +24,7 @@ from spaops.rota import (
 )
 from ui.auth import require_page
 from ui.data import fresh, load, session_scope
+from ui.filters import one_location
 from ui.rota import copy_messages, grid_columns, grid_key, reset_grid, show_review
 from ui.widgets import chart, download_csv, empty_state, table
 
@@ -35,7 +36,7 @@ if locations.empty:
     empty_state("No locations yet.")
     st.stop()
 left, right = st.columns(2)
-location = left.selectbox("Location", locations["location"].tolist(), key="rota_location")
+location = one_location(locations["location"].tolist(), key="rota_location", where=left)
 picked = right.date_input("Week of", value=week_start(clock.today()), key="rota_week",
                           format="YYYY-MM-DD", help="Any day of the week; it starts on Monday.")
 monday = week_start(picked)

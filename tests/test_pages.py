@@ -200,6 +200,20 @@ def test_a_manager_works_only_in_their_location(page, key):
     assert at.selectbox(key=key).options == [HARBOR]
 
 
+def test_assign_and_rota_open_on_the_location_in_hand():
+    at = sign_in("owner")  # the Overview, filtered to one location in the sidebar
+    _filter(at, "Last 30 days", ["Maple Grove Spa"])
+    assert open_page(at, "pages/assign.py").selectbox(key="assign_location").value == \
+        "Maple Grove Spa"
+    at.selectbox(key="assign_location").set_value(HARBOR).run()
+    # The Rota, then Assign again, stay where the person last was.
+    assert open_page(at, "pages/shifts.py").selectbox(key="rota_location").value == HARBOR
+    at.selectbox(key="rota_location").set_value("Pinecrest Retreat").run()
+    assert open_page(at, "pages/assign.py").selectbox(key="assign_location").value == \
+        "Pinecrest Retreat"
+    assert not at.exception, at.exception
+
+
 @pytest.mark.parametrize("role", ["owner", "manager", "staff"])
 def test_no_page_shows_a_field_name_in_a_table_header_or_card(role):
     from spaops.display import looks_like_field_name

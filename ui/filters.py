@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from spaops import clock
 from spaops.analytics.kpis import Period, locations_in_scope
@@ -143,3 +144,21 @@ def sidebar_filters(viewer: Viewer) -> Filters:
     elif "loc" in st.query_params:
         del st.query_params["loc"]
     return Filters(period=period, location_ids=ids, location_names=tuple(chosen_names))
+
+
+def _remember_location(key: str) -> None:
+    """A one-location page's location changed: the other such pages open on it too."""
+    st.session_state["_one_location"] = st.session_state[key]
+
+
+def one_location(names: list[str], *, key: str, where: DeltaGenerator) -> str:
+    """The location picker of a page that works on one location (Assign, Rota). It opens on
+    the location last picked on any such page, else the first the sidebar filter names,
+    else the first: a manager who moves from Rota to Assign stays where they were."""
+    picked = st.session_state.get("_one_location")
+    if picked not in names:
+        named = [name for name in st.session_state.get("_f_locations", []) if name in names]
+        picked = named[0] if named else names[0]
+    st.session_state[key] = picked  # Streamlit forgets a widget's value on other pages
+    return where.selectbox("Location", names, key=key, on_change=_remember_location,
+                           args=(key,))
