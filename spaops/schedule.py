@@ -33,9 +33,9 @@ def day_timeline(session: Session, location_id: int, day: date) -> pd.DataFrame:
                b.c.starts_at >= begin, b.c.starts_at < begin + timedelta(days=1))).all()
     rows += [{"therapist": r.therapist, "kind": "booking", "start": r.starts_at,
               "end": r.ends_at, "label": f"{r.service} ({r.client or 'walk-in'})",
-              "booking_ref": r.external_ref} for r in bookings]
+              "service": r.service, "booking_ref": r.external_ref} for r in bookings]
     return pd.DataFrame(rows, columns=["therapist", "kind", "start", "end", "label",
-                                       "booking_ref"])
+                                       "service", "booking_ref"])
 
 
 def therapists_page(timeline: pd.DataFrame, page: int, size: int) -> pd.DataFrame:

@@ -44,6 +44,10 @@ def test_timeline_figure_draws_shifts_under_bookings_per_therapist():
     assert figure.layout.xaxis.title.text == "Time"
     assert figure.layout.yaxis.title.text == "Therapist"
     assert bookings.textposition == "inside"  # a quiet day: each bar says what it is
+    assert list(bookings.customdata) == ["Swedish 60 (C1)"]  # all of it in the hover
+    assert figure.layout.uniformtext.mode == "hide"  # never shrunk below a readable size
+    with_service = timeline.assign(service=[None, "Swedish 60", None])
+    assert list(timeline_figure(with_service).data[1].text) == ["Swedish 60"]
     busy = pd.concat([timeline.iloc[[1]]] * 121, ignore_index=True)  # 121 bookings
     assert timeline_figure(busy).data[1].textposition == "none"  # the hover still does
 
@@ -276,3 +280,18 @@ def test_therapists_page_keeps_every_row_of_the_page_s_therapists_by_name():
     assert therapists_page(timeline, 1, 2).index.tolist() == [1, 2, 3]  # Al (twice), Bo
     assert therapists_page(timeline, 2, 2).index.tolist() == [0, 4, 5]  # Cy (twice), Di
     assert therapists_page(timeline, 3, 2).empty
+
+
+def test_room_figure_names_the_typical_band_in_the_legend_and_leaves_room_for_labels():
+    from spaops.figures.utilisation import room_figure
+
+    rooms = pd.DataFrame({"location": ["Harbor", "Maple"], "room_utilisation": [0.55, 0.78],
+                          "revpath": [68.0, None]})
+    figure = room_figure(rooms)
+    assert [t.name for t in figure.data if t.showlegend is not False] == [
+        "Typical spas: 40-60%"]
+    assert not figure.layout.annotations  # no text on the plot for a bar label to cover
+    assert (figure.layout.shapes[0].y0, figure.layout.shapes[0].y1) == (0.4, 0.6)
+    assert figure.layout.yaxis.range == (0, 0.78 * 1.2)  # the tallest bar's label fits
+    assert list(figure.data[0].text) == ["RevPATH $68", ""]
+    assert room_figure(rooms.iloc[:0]).layout.yaxis.range == (0, 0.7)

@@ -18,7 +18,7 @@ def cover_figure(cover: pd.DataFrame, opens_hour: int, closes_hour: int) -> go.F
                                aggfunc="sum").reindex(index=DAYS, columns=hours).fillna(0)
     figure = go.Figure(go.Heatmap(
         z=matrix.values, x=[f"{h:02d}:00" for h in hours], y=DAYS, colorscale="Blues",
-        zmin=0, colorbar={"title": "Therapists"},
+        zmin=0, colorbar={"title": {"text": "Therapists", "side": "right"}},
         hovertemplate="%{y} %{x}: %{z} on shift<extra></extra>"))
     figure.add_vrect(x0=opens_hour - first - 0.5, x1=closes_hour - first - 0.5,
                      line_width=1, line_dash="dot", line_color="#555555",

@@ -68,7 +68,8 @@ def weekday_hour_heatmap(grid: pd.DataFrame) -> go.Figure:
                               aggfunc="first").reindex(index=days, columns=hours)
     figure = go.Figure(go.Heatmap(
         z=matrix.values, x=[f"{h:02d}:00" for h in hours], y=days, colorscale="Cividis",
-        zmin=0, zmax=1, colorbar={"title": "Utilisation", "tickformat": ".0%"},
+        zmin=0, zmax=1, colorbar={"title": {"text": "Utilisation", "side": "right"},
+                                  "tickformat": ".0%"},
         hovertemplate="%{y} %{x}: %{z:.0%}<extra></extra>"))
     figure.update_layout(**LAYOUT, title="When the hands are busy: booked / scheduled",
                          xaxis_title="Hour of day", yaxis_title="Weekday")
@@ -91,16 +92,23 @@ def weekly_utilisation_figure(weekly: pd.DataFrame, low: float, high: float,
 
 
 def room_figure(rooms: pd.DataFrame) -> go.Figure:
-    """Room utilisation per location, with RevPATH in the hover and as text."""
+    """Room utilisation per location, with RevPATH in the hover and as text; the typical
+    band is named in the legend, where no bar or label can cover it."""
     figure = go.Figure(go.Bar(
         x=rooms["location"], y=rooms["room_utilisation"], marker_color=NEUTRAL,
-        name="Room utilisation",
+        name="Room utilisation", showlegend=False, cliponaxis=False,
         text=[f"RevPATH ${v:,.0f}" if pd.notna(v) else "" for v in rooms["revpath"]],
         textposition="outside",
         hovertemplate="%{x}: %{y:.0%}<extra></extra>"))
-    figure.add_hrect(y0=0.4, y1=0.6, fillcolor=BAND_FILL, line_width=0,
-                     annotation_text="typical 40-60%", annotation_position="top left")
+    figure.add_hrect(y0=0.4, y1=0.6, fillcolor=BAND_FILL, line_width=0, layer="below")
+    figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Typical spas: 40-60%",
+                                marker={"symbol": "square", "size": 14, "color": BAND_FILL,
+                                        "line": {"color": BAND_LINE, "width": 1}},
+                                hoverinfo="skip"))
+    top = rooms["room_utilisation"].max() if not rooms.empty else None
+    top = 0.0 if top is None or pd.isna(top) else float(top)
     figure.update_layout(**LAYOUT, title="Treatment-room utilisation and RevPATH",
                          xaxis_title="Location", yaxis_title="Room utilisation",
+                         showlegend=True, yaxis_range=[0, max(0.7, top * 1.2)],
                          yaxis_tickformat=".0%")
     return figure
