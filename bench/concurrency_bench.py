@@ -11,10 +11,15 @@ not drawn within 60 s, or any other Playwright error. Sign-in is timed from the 
 Sign in to the role's first page drawn; the first load of the app (Streamlit's JavaScript)
 before it is not timed.
 
-Sessions arrive RAMP_S apart (the 20th starts 38 s in), then all work at once. By default
-each clicks its next page the instant one is drawn: a stress figure, since nobody works
-that way. SPAOPS_BENCH_READ_S=10 has each person read every page for a while first (a pause
-drawn from half to one and a half times that, not timed), as people at work do.
+Sessions arrive RAMP_S apart (the 20th starts 38 s in) and sign in; the page views begin
+once all 20 are signed in, so every timed view shares the app with the other 19 people at
+work. The arrival itself (20 browsers reading Streamlit's JavaScript on the same two CPUs as
+the app, which in a spa would be 20 machines) is reported as the sign-in figures, apart: a
+view timed meanwhile measured this machine's browser more than the app (pass 1 p95 13.6 s,
+pass 2 1.95 s, in the run that led to this). By default each clicks its next page the
+instant one is drawn: a stress figure, since nobody works that way. SPAOPS_BENCH_READ_S=10
+has each person read every page for a while first (a pause drawn from half to one and a half
+times that, not timed), as people at work do.
 
 The apps log every page's script run with its time (SPAOPS_SLOW_PAGE_S=0): the app's share
 of a view, apart from the browser's drawing, which on a small machine shares its CPUs.
@@ -79,6 +84,20 @@ READ_S = float(os.environ.get("SPAOPS_BENCH_READ_S", "0"))  # reading each page 
 LOAD_MS = 180_000  # first load of the app's JavaScript, 20 at once, before sign-in
 EXCEPTION = '[data-testid="stException"]'
 TICK = os.sysconf("SC_CLK_TCK")
+
+
+class Gate:
+    """Opens once every session has signed in (or failed to): the views then start together."""
+
+    def __init__(self, sessions: int) -> None:
+        self.waiting = sessions
+        self.opened = asyncio.Event()
+
+    def arrive(self) -> None:
+        """One session is signed in (or has given up)."""
+        self.waiting -= 1
+        if self.waiting <= 0:
+            self.opened.set()
 
 
 @dataclass
@@ -250,12 +269,15 @@ async def wait_cookie(context: BrowserContext) -> None:
     raise PlaywrightTimeout("no session cookie")
 
 
-async def browse(browser: Browser, url: str, role: str, seed: int, run: Run) -> None:
-    """Sign in as `role`, then view its pages, shuffled, PASSES times; record into `run`."""
+async def browse(browser: Browser, url: str, role: str, seed: int, run: Run,
+                 gate: Gate) -> None:
+    """Sign in as `role`, wait at the gate for everyone else, then view its pages, shuffled,
+    PASSES times; record into `run`."""
     name = f"{role}#{seed}"
     rng = random.Random(seed)
     titles = [PAGES[key][1] for key in pages_for(role)]
     context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    arrived = False
     try:
         page = await context.new_page()
         await page.goto(url, timeout=LOAD_MS)  # loading the app itself is not timed
@@ -268,6 +290,9 @@ async def browse(browser: Browser, url: str, role: str, seed: int, run: Run) -> 
         if await has_exception(page):
             run.errors.append(f"{name} sign-in: exception on {titles[0]}")
         await wait_cookie(context)
+        arrived = True
+        gate.arrive()
+        await gate.opened.wait()
         current = titles[0]
         for pass_no in range(1, PASSES + 1):
             for title in rng.sample(titles, len(titles)):
@@ -283,6 +308,8 @@ async def browse(browser: Browser, url: str, role: str, seed: int, run: Run) -> 
     except PlaywrightError as exc:
         run.errors.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
     finally:
+        if not arrived:
+            gate.arrive()
         await context.close()
 
 
@@ -312,12 +339,13 @@ async def drive(label: str, urls: list[str], roots: list[int]) -> Run:
     after session i - 1), sampled meanwhile."""
     run = Run(label)
     stop = asyncio.Event()
+    gate = Gate(SESSIONS)
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         sampler = asyncio.create_task(sample(run, roots, stop))
         began = time.perf_counter()
         await asyncio.gather(*(ramped(i * RAMP_S, browse(browser, urls[i % len(urls)], role, i,
-                                                         run))
+                                                         run, gate))
                                for i, role in enumerate(ROLES)))
         run.wall_s = time.perf_counter() - began
         stop.set()
@@ -350,7 +378,8 @@ def report(run: Run) -> None:
     mix = ", ".join(f"{ROLES.count(role)} {role}" for role in dict.fromkeys(ROLES))
     print(f"sessions {SESSIONS} ({mix}), page views {len(run.views)} ({len(done)} drawn), "
           f"errors {len(run.errors)}, wall {run.wall_s:.0f} s")
-    print(f"sign-in to first page drawn: {_spread(run.sign_ins)}")
+    print(f"sign-in to first page drawn, people arriving {RAMP_S:g} s apart: "
+          f"{_spread(run.sign_ins)}")
     print(f"the app's share, each page's script run ({len(run.script_runs)} runs, sign-in "
           f"included): {_spread(run.script_runs)}")
     slowest = ", ".join(f"{name} {seconds:.1f}" for seconds, name in
@@ -360,8 +389,8 @@ def report(run: Run) -> None:
           "slowest: " + ", ".join(f"{name} {seconds:.1f}" for seconds, name in
                                   sorted(run.fills, reverse=True)[:3]))
     p95 = _p95(done)
-    print(f"page views: {_spread(done)}  (target p95 < {P95_TARGET_S:.0f} s: "
-          f"{'yes' if p95 < P95_TARGET_S and not run.errors else 'NO'})")
+    print(f"page views, once all are signed in: {_spread(done)}  (target p95 < "
+          f"{P95_TARGET_S:.0f} s: {'yes' if p95 < P95_TARGET_S and not run.errors else 'NO'})")
     for pass_no in range(1, PASSES + 1):
         times = [v.seconds for v in run.views if v.pass_no == pass_no and v.seconds is not None]
         print(f"  pass {pass_no}: {_spread(times)}")

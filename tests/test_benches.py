@@ -26,7 +26,7 @@ BENCHES = sorted(path.name for path in (ROOT / "bench").glob("*_bench.py"))
 LAST_FIGURE = {
     "actions_bench.py": "build_actions in process:",
     "chain5m_bench.py": "slowest warm loader:",
-    "concurrency_bench.py": "page views: median",
+    "concurrency_bench.py": "page views, once all are signed in: median",
     "import_bench.py": "peak memory",
     "matching_bench.py": "optimal proven: True",
     "pages_bench.py": "sign-in to Overview drawn:",
