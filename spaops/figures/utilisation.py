@@ -105,8 +105,8 @@ def room_figure(rooms: pd.DataFrame) -> go.Figure:
                                 marker={"symbol": "square", "size": 14, "color": BAND_FILL,
                                         "line": {"color": BAND_LINE, "width": 1}},
                                 hoverinfo="skip"))
-    top = rooms["room_utilisation"].max() if not rooms.empty else None
-    top = 0.0 if top is None or pd.isna(top) else float(top)
+    top = rooms["room_utilisation"].max()  # NaN when there are no rooms
+    top = float(top) if pd.notna(top) else 0.0
     figure.update_layout(**LAYOUT, title="Treatment-room utilisation and RevPATH",
                          xaxis_title="Location", yaxis_title="Room utilisation",
                          showlegend=True, yaxis_range=[0, max(0.7, top * 1.2)],
