@@ -52,6 +52,8 @@ def test_room_utilisation_and_revpath(engine, chain):
     assert rooms.loc["Alpha Spa", "revpath"] == round(530 / 168, 2)
     # Beta: 1 room x 720 x 7 = 84 h; $170 completed.
     assert rooms.loc["Beta Clinic", "revpath"] == round(170 / 84, 2)
+    # The table reads its results first (a narrow screen shows them without scrolling).
+    assert list(rooms.columns[1:4]) == ["room_utilisation", "revpath", "revenue"]
 
 
 def test_weekday_hour_grid(engine, chain):

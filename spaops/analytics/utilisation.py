@@ -80,7 +80,8 @@ def therapist_utilisation(session: Session, period: Period, *,
 
 def room_utilisation(session: Session, period: Period, *,
                      location_ids: Collection[int] | None = None) -> pd.DataFrame:
-    """Room utilisation and RevPATH per location: sold minutes over rooms x opening time."""
+    """Room utilisation and RevPATH per location: sold minutes over rooms x opening time
+    (the results first, then what they are worked out from)."""
     sums = kpi_sums(session, period, location_ids=location_ids)
     loc = Location.__table__
     settings = pd.DataFrame(session.execute(
@@ -100,8 +101,8 @@ def room_utilisation(session: Session, period: Period, *,
     frame["revpath"] = (frame["revenue_cents"] / 100 / (available / 60).where(available > 0)
                         ).round(2)
     frame["revenue"] = frame["revenue_cents"] / 100
-    return frame[["location_id", "location", "rooms", "opening_minutes", "booked_minutes",
-                  "available_room_hours", "room_utilisation", "revenue", "revpath"]]
+    return frame[["location_id", "location", "room_utilisation", "revpath", "revenue",
+                  "booked_minutes", "available_room_hours", "rooms", "opening_minutes"]]
 
 
 def weekly_utilisation(session: Session, period: Period, *,
