@@ -55,6 +55,10 @@ def test_owner_sees_every_action_worth_most_first(app_database):
     assert [b.proto.label for b in at.get("download_button")] == [
         "Download all actions", "Download call list", "Download shift plan",
         "Download watch list"]
+    # Each file is made on the click, and the click only downloads: a re-run of the page
+    # could drop the file being made before the browser fetched it.
+    assert all(b.proto.deferred_file_id and b.proto.ignore_rerun
+               for b in at.get("download_button"))
     assert "Priced above the band: watch the volume" in [h.value for h in at.subheader]
     links = {(link.proto.label, link.proto.page, link.proto.query_string)
              for link in at.get("page_link")}
