@@ -21,7 +21,7 @@ from spaops.db import session_scope as spaops_session
 from spaops.export import safe_csv
 from ui.data import engine, load, prefetch
 from ui.navigation import PAGES
-from ui.widgets import DOWNLOAD_ONLY, download_csv, table
+from ui.widgets import download_csv, download_on_click, table
 
 KIND_TITLES = {
     "price_below_band": "Price under the band",
@@ -184,12 +184,11 @@ def downloads(actions: list[Action], end: date,
             return safe_csv(shift_plan_for(session, end, location_ids=location_ids))
 
     with right:
-        st.download_button("Download shift plan", data=shift_plan_file,
-                           file_name="shift_plan.csv", mime="text/csv", key="dl_shift_plan",
-                           icon=":material/download:", on_click=DOWNLOAD_ONLY,
-                           help="The coming week's shifts (last week's, moved on) with the "
-                                "trims and additions applied; import it on the Import page "
-                                "as shifts.")
+        download_on_click("Download shift plan", shift_plan_file, "shift_plan.csv",
+                          key="dl_shift_plan",
+                          help="The coming week's shifts (last week's, moved on) with the "
+                               "trims and additions applied; import it on the Import page "
+                               "as shifts.")
 
 
 def watch_list(watch: pd.DataFrame) -> None:
