@@ -18,6 +18,7 @@ from pandas.api.types import union_categoricals
 
 from spaops import clock
 from spaops.errors import UsageError
+from spaops.ingest.arrow_csv import NotPlain, plain_batches
 from spaops.ingest.bulk import paused_gc
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
 from spaops.ingest.reading import (
@@ -122,18 +123,38 @@ def _chunks(records: Iterator[Record], width: int, columns: dict[str, int],
              for r, wrong in zip(batch, bad, strict=True)], dtype="string")
         undated = {int(i): batch[i].fields for i in np.flatnonzero(_undated(frame))}
         del batch, fields, by_column
-        for name in columns:
-            frame[name] = clean(frame[name])
-        summary = _summary_rows(frame, undated)
-        summary_lines = frame.loc[summary, "row"].tolist()
-        if summary.any():
-            frame = frame.loc[~summary].reset_index(drop=True)
-        for name in TEXT_FIELDS:
-            if name not in frame:
-                frame[name] = pd.array([None] * len(frame), dtype="string")
-        frame.attrs["header_width"] = width
-        frame.attrs["summary_lines"] = summary_lines
-        yield frame
+        yield _finished(frame, undated, columns, width)
+
+
+def _plain_chunks(decoded: Decoded, data_line: int, width: int,
+                  columns: dict[str, int]) -> Iterator[pd.DataFrame]:
+    """`_chunks` for a plain file, read by Arrow (raises `NotPlain` if it is not plain)."""
+    for lines, batch in plain_batches(decoded, data_line, width, CHUNK_ROWS):
+        frame = pd.DataFrame({"row": lines, "n_fields": width})
+        for name, index in columns.items():
+            frame[name] = pd.arrays.ArrowStringArray(batch.column(index))
+        frame["raw"] = pd.array([None] * len(frame), dtype="string")
+        undated = {i: [column[i].as_py() for column in batch.columns]
+                   for i in np.flatnonzero(_undated(frame)).tolist()}
+        yield _finished(frame, undated, columns, width)
+
+
+def _finished(frame: pd.DataFrame, undated: dict[int, list[str]], columns: dict[str, int],
+              width: int) -> pd.DataFrame:
+    """A chunk's text cleaned, its totals and summary lines left out (their line numbers
+    in `attrs["summary_lines"]`), every text field present."""
+    for name in columns:
+        frame[name] = clean(frame[name])
+    summary = _summary_rows(frame, undated)
+    summary_lines = frame.loc[summary, "row"].tolist()
+    if summary.any():
+        frame = frame.loc[~summary].reset_index(drop=True)
+    for name in TEXT_FIELDS:
+        if name not in frame:
+            frame[name] = pd.array([None] * len(frame), dtype="string")
+    frame.attrs["header_width"] = width
+    frame.attrs["summary_lines"] = summary_lines
+    return frame
 
 
 def read_bookings_export(data: bytes, file_name: str = "upload.csv",
@@ -178,6 +199,7 @@ def read_bookings(
                          "bookings belong to (--location NAME)")
     positions = {f: header.index(h) for f, h in mapping.items()}
     has = set(mapping)
+    data_line = records.data_line  # where Arrow may read from, if the file is plain
     now = now or clock.local_now()  # one "now" for every chunk of a file without statuses
     # Read a chunk at a time, month-first unless told otherwise. A day above 12 in the
     # first field makes the whole file day-first: if earlier chunks were already read
@@ -188,30 +210,36 @@ def read_bookings(
         summary_lines: list[int] = []
         detected = reread = inferred = False
         notes: list[str] = []
-        for chunk in _chunks(records, len(header), positions, decoded.delimiter):
-            summary_lines += chunk.attrs["summary_lines"]
-            if chunk.empty:
-                continue
-            rows, chunk_detected, inferred, notes = _parse(chunk, has, use_day_first,
-                                                           default_location, now)
-            detected |= chunk_detected
-            if day_first is None and chunk_detected and not use_day_first:
-                use_day_first = True
-                if parsed:
-                    reread = True
-                    break
-                rows, chunk_detected, inferred, notes = _parse(chunk, has, True,
+        chunks = (_plain_chunks(decoded, data_line, len(header), positions) if data_line
+                  else _chunks(records, len(header), positions, decoded.delimiter))
+        try:
+            for chunk in chunks:
+                summary_lines += chunk.attrs["summary_lines"]
+                if chunk.empty:
+                    continue
+                rows, chunk_detected, inferred, notes = _parse(chunk, has, use_day_first,
                                                                default_location, now)
-            parsed.append(rows)
+                detected |= chunk_detected
+                if day_first is None and chunk_detected and not use_day_first:
+                    use_day_first = True
+                    if parsed:
+                        reread = True
+                        break
+                    rows, chunk_detected, inferred, notes = _parse(chunk, has, True,
+                                                                   default_location, now)
+                parsed.append(rows)
+        except NotPlain:
+            data_line, reread = None, True  # read it again, with the csv module
         if not reread:
             break
         records.close()
         _header, records = read_records(decoded, is_header)
+    records.close()
     if not parsed:
         raise UsageError("the file has a header but no data rows")
     rows = _concat(parsed)
     del parsed
-    _keep_raw_lines_of_rejected(rows, decoded, is_header)
+    _keep_raw_lines_of_rejected(rows, decoded, is_header, data_line)
     notes = list(notes)
     if decoded.file_format == "xlsx":
         notes.insert(0, "Read the first sheet of the Excel workbook.")
@@ -277,15 +305,33 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def _keep_raw_lines_of_rejected(rows: pd.DataFrame, decoded: Decoded,
-                                is_header: Callable[[list[str]], bool]) -> None:
+                                is_header: Callable[[list[str]], bool],
+                                data_line: int | None) -> None:
     """Fill `raw` for rejected rows (a second pass: cheaper than keeping every line)."""
     wanted = set(rows.loc[rows["reason"].notna() & rows["raw"].isna(), "row"].tolist())
     if not wanted:
         return
-    _header, records = read_records(decoded, is_header)
-    found = {r.line: raw_line(r.fields, decoded.delimiter) for r in records if r.line in wanted}
+    header, records = read_records(decoded, is_header)
+    if data_line is None:
+        found = {r.line: raw_line(r.fields, decoded.delimiter)
+                 for r in records if r.line in wanted}
+    else:  # read plain the first time: so again
+        records.close()
+        found = _plain_raw_lines(decoded, data_line, len(header), wanted)
     missing = rows["raw"].isna() & rows["row"].isin(wanted)
     rows.loc[missing, "raw"] = rows.loc[missing, "row"].map(found).astype("string")
+
+
+def _plain_raw_lines(decoded: Decoded, data_line: int, width: int,
+                     wanted: set[int]) -> dict[int, str]:
+    """The wanted lines of a plain file, as they read in it."""
+    chosen = np.array(sorted(wanted))
+    found = {}
+    for lines, batch in plain_batches(decoded, data_line, width, CHUNK_ROWS):
+        for i in np.flatnonzero(np.isin(lines, chosen)).tolist():
+            fields = [column[i].as_py() for column in batch.columns]
+            found[int(lines[i])] = raw_line(fields, decoded.delimiter)
+    return found
 
 
 Message = str | Callable[[pd.Index], pd.Series]

@@ -201,8 +201,28 @@ def _looks_like_header(row: list[str], widest: int) -> bool:
     return _filled(row) > 2 or _filled(row) * 2 >= widest
 
 
+class Records(Iterator[Record]):
+    """The data records below the header, streamed from the file (close it when done)."""
+
+    def __init__(self, records: Iterator[Record], data_line: int | None, text: TextIO) -> None:
+        self._records = records
+        self._text = text
+        # The line the data starts on, when every line above it holds one whole record
+        # (no value spans lines there): where a fast reader may start (`arrow_batches`).
+        self.data_line = data_line
+
+    def __next__(self) -> Record:
+        """The next record."""
+        return next(self._records)
+
+    def close(self) -> None:
+        """Close the file (read or not)."""
+        self._records.close()  # type: ignore[attr-defined]  # a generator
+        self._text.close()
+
+
 def read_records(decoded: Decoded,
-                 is_header: HeaderTest | None = None) -> tuple[list[str], Iterator[Record]]:
+                 is_header: HeaderTest | None = None) -> tuple[list[str], Records]:
     """Return the header and an iterator over non-blank data records with line numbers."""
     # Title lines above the header ("Appointments Report", "Date range: ...") are skipped:
     # the header is the first of the first non-blank rows that `is_header` accepts, else
@@ -210,11 +230,13 @@ def read_records(decoded: Decoded,
     text = decoded.open_text()
     reader = csv.reader(text, delimiter=decoded.delimiter)
     ahead: list[Record] = []
+    ends: list[int] = []  # the line each record in `ahead` ends on
     try:
         start = 1
         for row in reader:
             if "".join(row).strip():  # not a blank line
                 ahead.append(Record(start, row))
+                ends.append(reader.line_num)
                 if len(ahead) >= TITLE_LOOKAHEAD:
                     break
             start = reader.line_num + 1
@@ -231,6 +253,7 @@ def read_records(decoded: Decoded,
         chosen = next(i for i, r in enumerate(ahead) if _looks_like_header(r.fields, widest))
     header = ahead[chosen].fields
     buffered = ahead[chosen + 1:]
+    one_line_each = all(r.line == end for r, end in zip(ahead[:chosen + 1], ends, strict=False))
 
     def records() -> Iterator[Record]:
         with text:
@@ -244,7 +267,8 @@ def read_records(decoded: Decoded,
             except csv.Error as exc:
                 raise UsageError(f"line {start}: cannot read the file as CSV: {exc}") from exc
 
-    return [h.strip() for h in header], records()
+    return [h.strip() for h in header], Records(
+        records(), ends[chosen] + 1 if one_line_each else None, text)
 
 
 def raw_line(fields: list[str], delimiter: str) -> str:
