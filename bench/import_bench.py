@@ -1,6 +1,10 @@
 """Import speed against the floor (csv module + sqlite3 executemany), and 1M-row peak memory.
 
 Prints figures; asserts nothing. Run: .venv/bin/python bench/import_bench.py [--rows N]
+
+Each speed is the best of RUNS runs, ours and its floor alternating: on a shared machine
+one run of either moved by up to 1.7x between runs (the floor 0.43-0.76 s for 100,000
+rows), and the best of a few is what the code itself costs (as `timeit` reports).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from chain import dsn, fresh_postgres_database, sized  # noqa: E402
 
 IMPORT_DB = "spaops_import_bench"
+RUNS = 3
 HEADER = ["Appointment #", "Location", "Staff Member", "Service Name", "Client Name",
           "Date & Time", "Duration (min)", "Price", "Status", "Email"]
 SERVICES = ["Swedish Massage 60", "Deep Tissue Massage 90", "Hot Stone Massage", "Reflexology"]
@@ -183,19 +188,28 @@ def main() -> None:
         folder = Path(tmp)
         export = folder / "export.csv"
         write_export(export, args.rows)
-        floor = floor_rows_per_second(export, folder / "floor.db")
-        ours = ours_rows_per_second(export, folder / "ours.db")
+        floors, ours_runs = [], []
+        for run in range(RUNS):
+            floors.append(floor_rows_per_second(export, folder / f"floor{run}.db"))
+            ours_runs.append(ours_rows_per_second(export, folder / f"ours{run}.db"))
+        floor, ours = max(floors), max(ours_runs)
+        each = ", ".join(f"{f / o:.1f}x" for f, o in zip(floors, ours_runs, strict=True))
         print(f"import of {args.rows:,} rows: {ours:,.0f} rows/s; floor (csv + sqlite3 "
               f"executemany) {floor:,.0f} rows/s; floor/ours = {floor / ours:.1f}x "
-              f"(target <= 5x)")
+              f"(target <= 5x; best of {RUNS} runs each; run by run {each})")
         if os.environ.get("SPAOPS_TEST_POSTGRES_URL"):  # the scale-out path: the same file
             # against a bare COPY on that server, each in a new, empty database
-            floor_s = postgres_floor_seconds(export, fresh_postgres_database(IMPORT_DB))
-            database = fresh_postgres_database(IMPORT_DB)
-            rows, ours_s = ours_seconds(export, database)
+            floor_s = ours_s = float("inf")
+            for _run in range(RUNS):
+                floor_s = min(floor_s, postgres_floor_seconds(
+                    export, fresh_postgres_database(IMPORT_DB)))
+                database = fresh_postgres_database(IMPORT_DB)
+                rows, seconds = ours_seconds(export, database)
+                ours_s = min(ours_s, seconds)
             schema_s = postgres_schema_floor_seconds(database)
             print(f"PostgreSQL import of {rows:,} rows: {ours_s:.1f} s; bare COPY of the file "
-                  f"{floor_s:.2f} s; ours/COPY = {ours_s / floor_s:.1f}x (target <= 5x); "
+                  f"{floor_s:.2f} s (best of {RUNS} each); ours/COPY = {ours_s / floor_s:.1f}x "
+                  "(target <= 5x); "
                   f"COPY of the same bookings into a table with booking's indexes, its "
                   f"foreign keys checked once after, {schema_s:.2f} s ({schema_s / floor_s:.1f}x "
                   f"the bare COPY; ours/that = {ours_s / schema_s:.1f}x)")
