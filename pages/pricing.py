@@ -18,6 +18,7 @@ from ui.widgets import (
     saved_then_rerun,
     show_saved,
     table,
+    table_height,
 )
 
 viewer = require_page("pricing")
@@ -49,6 +50,7 @@ bands_table = load(market_bands)
 if viewer.is_owner:
     shown_bands = shown_frame(bands_table)  # "Urban / high-end", "Relaxation"
     edited = st.data_editor(shown_bands, hide_index=True, width="stretch", key="bands_editor",
+                            height=table_height(shown_bands),
                             disabled=["tier", "category"],
                             column_config=column_config(bands_table) | {
                                 name: st.column_config.NumberColumn(

@@ -26,7 +26,7 @@ from ui.auth import require_page
 from ui.data import fresh, load, session_scope
 from ui.filters import one_location
 from ui.rota import copy_messages, grid_columns, grid_key, reset_grid, show_review
-from ui.widgets import chart, download_csv, empty_state, table
+from ui.widgets import chart, download_csv, empty_state, table, table_height
 
 viewer = require_page("shifts")
 scope = viewer.location_ids
@@ -68,7 +68,8 @@ else:
         st.warning(note, icon=":material/badge:")
     st.caption("Type a shift such as 09:00-17:00, 9-17 or 9am-5pm; clear a cell for a day off.")
     edited = st.data_editor(grid, key=grid_key(location_id, monday), hide_index=True,
-                            num_rows="fixed", width="stretch", column_config=grid_columns(monday))
+                            num_rows="fixed", width="stretch", height=table_height(grid),
+                            column_config=grid_columns(monday))
     edits = cell_edits(grid, edited, monday)
     if edits:
         st.subheader(f"Unsaved changes ({len(edits)})")

@@ -65,7 +65,11 @@ def roster(session: Session, today: date, *, warning_days: int = 30,
         "no license on file" if d is None else "expired" if d < 0
         else "expiring" if d <= warning_days else "valid" for d in people["days_to_expiry"]]
     people["credentials"] = [", ".join(creds.get(i, [])) for i in people["id"]]
-    return people
+    # As read: who, where, whether they may work and what they are credentialed for,
+    # then the license's paperwork.
+    return people[["id", "name", "home_location", "license_status", "days_to_expiry",
+                   "license_expires", "credentials", "license_number", "license_state",
+                   "gender", "active"]]
 
 
 def save_therapist(session: Session, form: TherapistForm, *, viewer: Viewer) -> Therapist:

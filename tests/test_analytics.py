@@ -18,6 +18,7 @@ from spaops.analytics.utilisation import (
     weekly_utilisation,
 )
 from spaops.auth import NotAllowed, Viewer
+from spaops.roster import roster
 from tests.utils.chain import build_small_chain
 
 WEEK = Period(date(2026, 3, 1), date(2026, 3, 7))
@@ -95,6 +96,7 @@ def test_mix_and_attendance(engine, chain):
         mix = mix_by_location(s, WEEK).set_index("location")
         visits = attendance(s, WEEK).set_index("location")
         modality = revenue_by_modality(s, WEEK)
+    assert list(mix.columns[:2]) == ["share_by_count", "share_by_revenue"]  # read first
     assert mix.loc["Alpha Spa", "share_by_count"] == 0.3333
     assert mix.loc["Alpha Spa", "share_by_revenue"] == round(180 / 440, 4)
     assert mix.loc["Beta Clinic", "share_by_revenue"] == round(90 / 170, 4)
@@ -160,3 +162,14 @@ def test_a_manager_of_one_location_sees_nothing_of_another(engine, chain, functi
     text = frame.to_csv()
     assert "Alpha Spa" not in text and "Tess One" not in text
     assert "Beta Clinic" not in alpha_only.to_csv()
+
+
+def test_roster_reads_whether_each_may_work_before_the_paperwork(engine, chain):
+    with Session(engine) as s:
+        people = roster(s, date(2026, 12, 10), warning_days=30).set_index("name")
+    assert list(people.columns) == [
+        "id", "home_location", "license_status", "days_to_expiry", "license_expires",
+        "credentials", "license_number", "license_state", "gender", "active"]
+    # Both licenses run to 2027-01-01: 22 days after 2026-12-10, inside the 30-day warning.
+    assert people.loc["Tess One", ["license_status", "days_to_expiry"]].tolist() == [
+        "expiring", 22]

@@ -14,6 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from spaops.display import looks_like_field_name
 from tests.utils.browser import open_page, sign_in, wait_for_run
+from ui.widgets import WHOLE_TABLE_ROWS
 
 pytestmark = pytest.mark.browser
 NAV = '[data-testid="stSidebarNav"] a'
@@ -26,6 +27,14 @@ CUT_OFF = """els => els.filter(e => [e, ...e.querySelectorAll('*')]
 # Material icons are ligatures ("done_all"): their text is not words anyone reads.
 ICON_TEXTS = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
     .filter(e => getComputedStyle(e).fontFamily.includes('Material')).map(e => e.innerText)"""
+# A table short enough to show whole (ui.widgets.WHOLE_TABLE_ROWS) that scrolls in its box
+# instead: its row count (the header included) as the grid tells it.
+CRAMPED = """max => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(table => {
+    const rows = Number(table.querySelector('[role="grid"]')?.getAttribute('aria-rowcount'));
+    const box = table.querySelector('.dvn-scroller');
+    return rows && rows - 1 <= max && box && box.scrollHeight > box.clientHeight + 1
+        ? rows - 1 : null;
+}).filter(rows => rows !== null)"""
 # The pages with rows of cards, checked again at the narrowest and widest screens.
 CARDS = ("Overview", "Actions", "Utilisation", "Service mix", "Pricing", "Therapists")
 # Pages another piece of work is still building: screenshotted, not yet held to the checks.
@@ -43,7 +52,8 @@ def _shots(request: pytest.FixtureRequest) -> Path:
 
 
 def _problems(page) -> list[str]:  # type: ignore[no-untyped-def]
-    """What on the page a person should not see: field names, cut-off cards."""
+    """What on the page a person should not see: field names, cut-off cards, short tables
+    scrolling in a box."""
     if page.locator('[data-testid="stDataFrame"]').count():
         try:  # a grid in a closed expander, or with no rows, has no header cells
             page.wait_for_selector(HEADERS, state="attached", timeout=5_000)
@@ -54,6 +64,8 @@ def _problems(page) -> list[str]:  # type: ignore[no-untyped-def]
     found += [f"card {c!r}" for c in page.locator(CARD_PARTS).all_inner_texts()
               if looks_like_field_name(c)]
     found += [f"cut-off card {c!r}" for c in page.locator(CARD_PARTS).evaluate_all(CUT_OFF)]
+    found += [f"a table of {rows} rows scrolls in its box"
+              for rows in page.evaluate(CRAMPED, WHOLE_TABLE_ROWS)]
     main = page.locator('[data-testid="stMain"]').inner_text()
     icons = set(page.evaluate(ICON_TEXTS))
     found += [f"text {word!r}" for word in sorted(set(main.split()) - icons)

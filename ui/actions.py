@@ -21,7 +21,7 @@ from spaops.db import session_scope as spaops_session
 from spaops.export import safe_csv
 from ui.data import engine, load, prefetch
 from ui.navigation import PAGES
-from ui.widgets import download_csv, download_on_click, table
+from ui.widgets import download_csv, download_on_click, table, table_height
 
 KIND_TITLES = {
     "price_below_band": "Price under the band",
@@ -114,7 +114,8 @@ def _evidence(action: Action) -> None:
             frame[name] = [evidence_value(name, v) for v in frame[name]]
         if "colleagues" in frame:
             frame["colleagues"] = frame["colleagues"].map(", ".join)
-        st.dataframe(frame.rename(columns=LIST_LABELS), hide_index=True, width="stretch")
+        st.dataframe(frame.rename(columns=LIST_LABELS), hide_index=True, width="stretch",
+                     height=table_height(frame))
 
 
 def evidence_key(action: Action) -> str:

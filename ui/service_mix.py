@@ -9,7 +9,7 @@ from spaops.analytics.mix import attendance, rebooking, set_service_category
 from spaops.analytics.report import Period
 from spaops.auth import Viewer
 from ui.data import load, session_scope
-from ui.widgets import column_config, download_csv, saved_then_rerun, table
+from ui.widgets import column_config, download_csv, saved_then_rerun, table, table_height
 
 
 def coming_back(period: Period, scope: tuple[int, ...], cadences: dict[str, int]) -> None:
@@ -35,7 +35,7 @@ def review_categories(viewer: Viewer, review: pd.DataFrame) -> None:
         return
     edited = st.data_editor(
         review.assign(modality=review["modality"].str.replace("_", " ")), hide_index=True,
-        width="stretch", key="mix_review_editor",
+        width="stretch", height=table_height(review), key="mix_review_editor",
         disabled=["id", "name", "modality", "needs_review"],
         column_config=column_config(review, {"name": "Service"}) | {
             "category": st.column_config.SelectboxColumn(

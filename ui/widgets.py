@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -69,6 +69,14 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
     return config
 
 
+WHOLE_TABLE_ROWS = 20
+
+
+def table_height(frame: pd.DataFrame) -> Literal["content", "auto"]:
+    """Up to WHOLE_TABLE_ROWS rows a table shows whole; a longer one scrolls in ten rows."""
+    return "content" if len(frame) <= WHOLE_TABLE_ROWS else "auto"
+
+
 def table(frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
           key: str | None = None) -> None:
     """A read-only table labelled and formatted by the display registry (headers as shown)."""
@@ -76,7 +84,7 @@ def table(frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
     config = column_config(shown, labels)
     names = {c: field(c, labels).label for c in shown.columns}
     st.dataframe(shown.rename(columns=names), hide_index=True, width="stretch", key=key,
-                 column_config={names[c]: v for c, v in config.items()})
+                 height=table_height(shown), column_config={names[c]: v for c, v in config.items()})
 
 
 def money(value: float | None) -> str:

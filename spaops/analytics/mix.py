@@ -48,7 +48,10 @@ def _shares(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         total = (ther + relax)
         out[f"share_by_{'count' if measure == 'completed' else 'revenue'}"] = (
             ther / total.where(total > 0)).round(4)
-    return out.reset_index()
+    # As read: the shares first, then the counts and revenue they are worked out from.
+    order = ["share_by_count", "share_by_revenue", "therapeutic_completed",
+             "relaxation_completed", "therapeutic_revenue", "relaxation_revenue"]
+    return out[order].reset_index()
 
 
 def mix_by_location(session: Session, period: Period, *,
