@@ -226,3 +226,21 @@ def csv_frame(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> p
         if field(column).kind in ("money", "cents"):
             out[column] = pd.to_numeric(out[column]).astype(float).round(2)
     return out.rename(columns={c: csv_header(c, labels) for c in out.columns})
+
+
+def counted(count: int, word: str) -> str:
+    """'1 row', '2 rows', '1,200 rows': a count with its noun."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+SEPARATED = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16",
+             "cp1252": "Windows (cp1252)", "latin-1": "Latin-1"}
+
+
+def file_described(encoding: str, delimiter: str, file_format: str = "csv") -> str:
+    """How an export was read, in words: 'a comma-separated UTF-8 file'."""
+    if file_format == "xlsx":
+        return "an Excel workbook"
+    separated = SEPARATED.get(delimiter, f"{delimiter!r}-separated")
+    return f"a {separated} {ENCODINGS.get(encoding, encoding)} file"

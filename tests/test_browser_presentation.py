@@ -127,3 +127,5 @@ def test_the_import_preview_speaks_dollars_and_plain_words(page, live_app, reque
     assert {"Booking ID", "Start", "Price", "Length (min)"} <= set(headers), headers
     page.screenshot(path=str(_shots(request) / "presentation_staff_import_preview.png"))
     assert _problems(page) == []
+    summary = page.locator('[data-testid="stMain"]').inner_text()
+    assert "1 row read from a comma-separated UTF-8 file, dates month first" in summary

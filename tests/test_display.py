@@ -7,9 +7,11 @@ from spaops.analytics.report import FIGURES
 from spaops.display import (
     FIELDS,
     KINDS,
+    counted,
     csv_frame,
     csv_header,
     field,
+    file_described,
     looks_like_field_name,
     shown_frame,
 )
@@ -77,3 +79,13 @@ def test_csv_has_the_same_headers_with_the_units_the_format_implied():
                                  "Scheduled hours", "No-shows"]
     assert out.iloc[0].tolist() == ["Harbor", 7210.25, 57.3, 10.0, 3]
     assert csv_header("username", {"username": "By"}) == "By"
+
+
+def test_an_export_is_described_in_words():
+    assert counted(1, "row") == "1 row"
+    assert counted(1200, "row") == "1,200 rows"
+    assert counted(0, "therapist") == "0 therapists"
+    assert file_described("utf-8-sig", ",") == "a comma-separated UTF-8 file"
+    assert file_described("cp1252", ";") == "a semicolon-separated Windows (cp1252) file"
+    assert file_described("utf-16", "\t") == "a tab-separated UTF-16 file"
+    assert file_described("utf-8", ",", "xlsx") == "an Excel workbook"

@@ -10,7 +10,7 @@ from spaops import clock
 from spaops.analytics.kpis import Period, chain_figures, kpi_sums, kpi_table
 from spaops.db import make_engine
 from tests.utils.apptest import every_section, metric_values, open_page, open_section, sign_in
-from ui.widgets import delta_text, money, percent
+from ui.widgets import MISSING, delta_text, money, percent
 
 HARBOR = "Harbor Day Spa"
 
@@ -233,6 +233,9 @@ def test_no_page_shows_a_field_name_in_a_table_header_or_card(role):
                      for v in frame.value[c].dropna().unique()
                      if looks_like_field_name(str(v))}
             assert codes == set(), (key, section)  # "no_show" is shown as "No-show"
+            bare = [frame.proto.placeholder for frame in at.dataframe
+                    if not frame.proto.editing_mode and frame.proto.placeholder != MISSING]
+            assert bare == [], (key, section)  # a missing value reads "—", not "None"
 
 
 def test_the_owner_saves_the_market_bands_through_the_labelled_editor():

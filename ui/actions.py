@@ -21,7 +21,7 @@ from spaops.db import session_scope as spaops_session
 from spaops.export import safe_csv
 from ui.data import engine, load, prefetch
 from ui.navigation import PAGES
-from ui.widgets import download_csv, download_on_click, table, table_height
+from ui.widgets import MISSING, download_csv, download_on_click, table, table_height
 
 KIND_TITLES = {
     "price_below_band": "Price under the band",
@@ -115,7 +115,7 @@ def _evidence(action: Action) -> None:
         if "colleagues" in frame:
             frame["colleagues"] = frame["colleagues"].map(", ".join)
         st.dataframe(frame.rename(columns=LIST_LABELS), hide_index=True, width="stretch",
-                     height=table_height(frame))
+                     height=table_height(frame), placeholder=MISSING)
 
 
 def evidence_key(action: Action) -> str:

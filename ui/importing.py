@@ -10,6 +10,7 @@ import streamlit as st
 
 from spaops.analytics.kpis import locations_in_scope
 from spaops.auth import IMPORT_KINDS_BY_ROLE, Viewer
+from spaops.display import counted, file_described
 from spaops.errors import UsageError
 from spaops.figures.overview import arrivals_figure
 from spaops.ingest import (
@@ -229,13 +230,14 @@ def remembered_note(remembered: RememberedMapping, viewer: Viewer) -> None:
 
 
 def preview_summary(preview: Preview, day_first: bool | None) -> None:
-    """How the file was read: encoding, delimiter, dates, rows, notes, ignored columns."""
+    """How the file was read: rows, kind of file, dates, notes, ignored columns."""
     dates = ""
     if isinstance(preview, BookingsPreview):
         dates = (f", dates **{'day first' if preview.day_first else 'month first'}**"
                  f"{' (detected)' if day_first is None else ''}")
-    st.write(f"Encoding **{preview.encoding}**, delimiter **{preview.delimiter!r}**{dates}, "
-             f"{preview.total_rows:,} rows.")
+    read_from = file_described(preview.encoding, preview.delimiter,
+                               getattr(preview, "file_format", "csv"))
+    st.write(f"**{counted(preview.total_rows, 'row')}** read from {read_from}{dates}.")
     for note in getattr(preview, "notes", []):
         st.info(note, icon=":material/info:")
     if preview.ignored_columns:
@@ -288,7 +290,7 @@ def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
         return
     if warn:
         n = counts["rejected"]
-        st.warning(f"{n:,} {'row' if n == 1 else 'rows'} will be rejected; the rest still import.",
+        st.warning(f"{counted(n, 'row')} will be rejected; the rest still import.",
                    icon=":material/warning:")
     # Plain text, never markdown: the reasons quote whatever the file contained.
     st.text("\n".join(f"line {r['row']} ({r['booking_ref'] or 'no id'}): {r['reason']}"

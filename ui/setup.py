@@ -6,6 +6,7 @@ import streamlit as st
 
 from models import TIERS, Location
 from spaops.auth import Viewer
+from spaops.display import counted
 from spaops.location_settings import (
     NAME_MAX,
     LocationForm,
@@ -27,10 +28,6 @@ def _tick(done: bool) -> str:
     return ":material/check_circle:" if done else ":material/radio_button_unchecked:"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def setup_guide(progress: SetupProgress, viewer: Viewer) -> None:
     """Draw the four setup steps, each ticked once done, with links to where it is done."""
     st.subheader("Set up your chain")
@@ -42,7 +39,7 @@ def setup_guide(progress: SetupProgress, viewer: Viewer) -> None:
         step = steps["locations"]
         st.markdown(f"{_tick(step.done)} **1. Add your locations** — name, market tier, "
                     "timezone, rooms and opening hours."
-                    + (f" Done: {_plural(step.count, 'location')}." if step.done else ""))
+                    + (f" Done: {counted(step.count, 'location')}." if step.done else ""))
         if viewer.is_owner:
             _link("settings", "Add a location in Settings", ":material/settings:")
         else:
@@ -53,14 +50,14 @@ def setup_guide(progress: SetupProgress, viewer: Viewer) -> None:
         step = steps["roster"]
         st.markdown(f"{_tick(step.done)} **2. Load your therapist roster** — names, "
                     "licenses and credentials, from a CSV file."
-                    + (f" Done: {_plural(step.count, 'therapist')}." if step.done else ""))
+                    + (f" Done: {counted(step.count, 'therapist')}." if step.done else ""))
         _link("import", "Import the roster (choose “Therapist roster”)", ":material/upload_file:")
 
     with st.container(border=True, key="setup_step_shifts"):
         step = steps["shifts"]
         st.markdown(f"{_tick(step.done)} **3. Load shifts** — who works where and when; "
                     "utilisation and assignment need them."
-                    + (f" Done: {_plural(step.count, 'shift')}." if step.done else ""))
+                    + (f" Done: {counted(step.count, 'shift')}." if step.done else ""))
         left, right = st.columns(2)
         with left:
             _link("import", "Import a shift file (choose “Shifts”)", ":material/upload_file:")
@@ -71,7 +68,7 @@ def setup_guide(progress: SetupProgress, viewer: Viewer) -> None:
         step = steps["bookings"]
         st.markdown(f"{_tick(step.done)} **4. Import bookings** — the CSV export of your "
                     "booking software."
-                    + (f" Done: {_plural(step.count, 'booking')}." if step.done else ""))
+                    + (f" Done: {counted(step.count, 'booking')}." if step.done else ""))
         _link("import", "Import a booking export (choose “Bookings”)", ":material/upload_file:")
 
 

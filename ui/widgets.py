@@ -70,6 +70,7 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
 
 
 WHOLE_TABLE_ROWS = 20
+MISSING = "—"  # a cell with no value (Streamlit's own would read "None")
 
 
 def table_height(frame: pd.DataFrame) -> Literal["content", "auto"]:
@@ -84,17 +85,18 @@ def table(frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
     config = column_config(shown, labels)
     names = {c: field(c, labels).label for c in shown.columns}
     st.dataframe(shown.rename(columns=names), hide_index=True, width="stretch", key=key,
-                 height=table_height(shown), column_config={names[c]: v for c, v in config.items()})
+                 height=table_height(shown), placeholder=MISSING,
+                 column_config={names[c]: v for c, v in config.items()})
 
 
 def money(value: float | None) -> str:
     """Dollars with thousands separators, or an em dash for no value."""
-    return "—" if value is None else f"${value:,.0f}"
+    return MISSING if value is None else f"${value:,.0f}"
 
 
 def percent(value: float | None, places: int = 1) -> str:
     """A fraction as a percentage, or an em dash for no value."""
-    return "—" if value is None else f"{value * 100:.{places}f}%"
+    return MISSING if value is None else f"{value * 100:.{places}f}%"
 
 
 def delta_text(now: float | None, before: float | None, *, as_points: bool = False) -> str | None:
