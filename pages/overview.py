@@ -3,7 +3,7 @@
 import streamlit as st
 
 from spaops import clock
-from spaops.analytics.kpis import FORMULAS, chain_figures, location_figures
+from spaops.analytics.kpis import FORMULAS, as_read, chain_figures, location_figures
 from spaops.figures.overview import weekly_revenue_figure
 from ui.actions import prefetch_actions
 from ui.auth import require_page
@@ -60,7 +60,7 @@ with st.expander(f"Alerts ({len(alerts)})", expanded=bool(alerts), icon=":materi
         (st.error if alert.severity == "error" else st.warning)(alert.message)
 
 st.subheader("Locations")
-locations = location_figures(sums)  # the same sums as the cards: one query, not two
+locations = as_read(location_figures(sums))  # the cards' sums: one query, not two
 table(locations)
 download_csv(locations, f"locations_{period.start}_{period.end}.csv",
              key="dl_overview_locations")

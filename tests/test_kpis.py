@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
-from spaops.analytics.kpis import Period, kpi_report, kpi_table, weekly_revenue
+from spaops.analytics.kpis import Period, as_read, kpi_report, kpi_table, weekly_revenue
 from spaops.cli import main
 from tests.utils.chain import build_small_chain
 
@@ -50,6 +50,17 @@ def test_kpi_report_known_answers(engine):
     assert report["from"] == "2026-03-01" and report["to"] == "2026-03-07"
     assert report["locations"] == [ALPHA, BETA]
     assert report["chain"] == CHAIN
+
+
+def test_the_overview_table_reads_the_results_first(engine):
+    build_small_chain(engine)
+    with Session(engine) as session:
+        table = as_read(kpi_table(session, WEEK)).set_index("location")
+    assert list(table.columns[:7]) == ["location_id", "tier", "revenue", "utilisation",
+                                       "therapeutic_share", "completed", "avg_ticket"]
+    every = ["location_id", "tier", *(k for k in ALPHA if k != "location")]
+    assert sorted(table.columns) == sorted(every)  # nothing lost, nothing twice
+    assert table.loc["Alpha Spa", ["revenue", "utilisation"]].tolist() == [530.0, 0.5417]
 
 
 def test_location_scope_limits_every_figure(engine):

@@ -66,6 +66,16 @@ def location_figures(sums: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["location_id", "location", "tier", *FIGURES])
 
 
+# What an owner reads first in a table of locations: the results, then what they come from.
+READ_FIRST = ("revenue", "utilisation", "therapeutic_share", "completed", "avg_ticket")
+
+
+def as_read(figures: pd.DataFrame) -> pd.DataFrame:
+    """Location figures with the results first (READ_FIRST), then the rest in contract order."""
+    first = ["location_id", "location", "tier", *READ_FIRST]
+    return figures[first + [c for c in figures.columns if c not in first]]
+
+
 def chain_figures(sums: pd.DataFrame) -> dict[str, Any]:
     """The chain's figures: sums over locations, ratios of those sums."""
     return finish_figures(chain_sums(sums.to_dict("records")))
