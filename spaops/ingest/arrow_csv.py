@@ -72,7 +72,7 @@ def plain_batches(decoded: Decoded, data_line: int, width: int,
             # Arrow reads a dozen blocks ahead: small blocks keep that to a few megabytes.
             read_options=pa_csv.ReadOptions(
                 column_names=names, encoding=ENCODINGS[decoded.encoding], use_threads=False,
-                block_size=min(BLOCK_BYTES, math.ceil(rows * line_bytes))),
+                block_size=max(1, min(BLOCK_BYTES, math.ceil(rows * line_bytes)))),
             parse_options=pa_csv.ParseOptions(delimiter=decoded.delimiter,
                                               newlines_in_values=False,
                                               ignore_empty_lines=False,
@@ -95,7 +95,7 @@ def plain_batches(decoded: Decoded, data_line: int, width: int,
             yield lines, table
         if wrong_width:
             raise NotPlain("a row has the wrong number of fields")
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+    except (pa.ArrowException, UnicodeDecodeError) as exc:
         raise NotPlain(str(exc)) from exc
     finally:
         stream.close()

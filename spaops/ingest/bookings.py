@@ -326,7 +326,7 @@ def _plain_raw_lines(decoded: Decoded, data_line: int, width: int,
                      wanted: set[int]) -> dict[int, str]:
     """The wanted lines of a plain file, as they read in it."""
     chosen = np.array(sorted(wanted))
-    found = {}
+    found: dict[int, str] = {}
     for lines, batch in plain_batches(decoded, data_line, width, CHUNK_ROWS):
         for i in np.flatnonzero(np.isin(lines, chosen)).tolist():
             fields = [column[i].as_py() for column in batch.columns]

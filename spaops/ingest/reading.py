@@ -7,7 +7,7 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TextIO
@@ -204,11 +204,13 @@ def _looks_like_header(row: list[str], widest: int) -> bool:
 class Records(Iterator[Record]):
     """The data records below the header, streamed from the file (close it when done)."""
 
-    def __init__(self, records: Iterator[Record], data_line: int | None, text: TextIO) -> None:
+    def __init__(self, records: Generator[Record, None, None], data_line: int | None,
+                 text: TextIO) -> None:
         self._records = records
         self._text = text
         # The line the data starts on, when every line above it holds one whole record
-        # (no value spans lines there): where a fast reader may start (`arrow_batches`).
+        # (no value spans lines there): where a fast reader may start
+        # (spaops.ingest.arrow_csv.plain_batches).
         self.data_line = data_line
 
     def __next__(self) -> Record:
@@ -217,7 +219,7 @@ class Records(Iterator[Record]):
 
     def close(self) -> None:
         """Close the file (read or not)."""
-        self._records.close()  # type: ignore[attr-defined]  # a generator
+        self._records.close()
         self._text.close()
 
 
@@ -253,9 +255,10 @@ def read_records(decoded: Decoded,
         chosen = next(i for i, r in enumerate(ahead) if _looks_like_header(r.fields, widest))
     header = ahead[chosen].fields
     buffered = ahead[chosen + 1:]
-    one_line_each = all(r.line == end for r, end in zip(ahead[:chosen + 1], ends, strict=False))
+    one_line_each = all(r.line == end for r, end in zip(ahead[:chosen + 1], ends[:chosen + 1],
+                                                        strict=True))
 
-    def records() -> Iterator[Record]:
+    def records() -> Generator[Record, None, None]:
         with text:
             yield from buffered
             start = reader.line_num + 1
