@@ -278,12 +278,13 @@ async def browse(browser: Browser, url: str, role: str, seed: int, run: Run,
     titles = [PAGES[key][1] for key in pages_for(role)]
     context = await browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     arrived = False
+    doing = "loading the app"  # what the session was doing, for an error's message
     try:
         page = await context.new_page()
         await page.goto(url, timeout=LOAD_MS)  # loading the app itself is not timed
         await page.get_by_label("Username").fill(role, timeout=LOAD_MS)
         await page.get_by_label("Password", exact=True).fill("demo")
-        began = time.perf_counter()
+        began, doing = time.perf_counter(), "signing in"
         await page.get_by_role("button", name="Sign in").click()
         await wait_drawn(page, titles[0], began)
         run.sign_ins.append(time.perf_counter() - began)
@@ -293,6 +294,7 @@ async def browse(browser: Browser, url: str, role: str, seed: int, run: Run,
         arrived = True
         gate.arrive()
         await gate.opened.wait()
+        doing = "viewing pages"
         current = titles[0]
         for pass_no in range(1, PASSES + 1):
             for title in rng.sample(titles, len(titles)):
@@ -306,7 +308,8 @@ async def browse(browser: Browser, url: str, role: str, seed: int, run: Run,
                     run.errors.append(f"{name} pass {pass_no}: exception on {title}")
                 run.views.append(View(role, title, pass_no, seconds))
     except PlaywrightError as exc:
-        run.errors.append(f"{name}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+        run.errors.append(f"{name}, {doing}: {type(exc).__name__}: "
+                          f"{str(exc).splitlines()[0]}")
     finally:
         if not arrived:
             gate.arrive()
