@@ -13,6 +13,7 @@ from sqlmodel import Session
 from models import CREDENTIAL_KINDS, Credential, Location, Therapist
 from spaops.analytics.kpis import in_scope
 from spaops.auth import Viewer
+from spaops.display import in_words
 from spaops.names import display_name, name_key
 from spaops.revision import bump_data_revision
 
@@ -54,7 +55,7 @@ def roster(session: Session, today: date, *, warning_days: int = 30,
                 select(cr.c.therapist_id, cr.c.kind, cr.c.expires)
                 .where(cr.c.therapist_id.in_(people["id"].tolist()))
                 .order_by(cr.c.kind)).all():
-            said = kind.replace("_", " ")  # "deep tissue (to 2027-03-01)"
+            said = in_words("credential", kind)  # "Deep tissue (to 2027-03-01)", as the form
             text = said + (f" (to {expires})" if expires else "")
             if expires is not None and expires < today:
                 text = said + f" (expired {expires})"

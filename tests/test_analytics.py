@@ -3,8 +3,9 @@
 from datetime import date
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from models import Credential, Therapist
 from spaops.analytics.credentials import expiring
 from spaops.analytics.kpis import Period, kpi_table
 from spaops.analytics.mix import attendance, mix_by_location, revenue_by_modality
@@ -166,6 +167,12 @@ def test_a_manager_of_one_location_sees_nothing_of_another(engine, chain, functi
 
 def test_roster_reads_whether_each_may_work_before_the_paperwork(engine, chain):
     with Session(engine) as s:
+        tess = s.exec(select(Therapist).where(Therapist.name == "Tess One")).one()
+        s.add_all([Credential(therapist_id=tess.id, kind="deep_tissue",
+                              expires=date(2027, 3, 1)),
+                   Credential(therapist_id=tess.id, kind="prenatal",
+                              expires=date(2026, 11, 1))])
+        s.commit()
         people = roster(s, date(2026, 12, 10), warning_days=30).set_index("name")
     assert list(people.columns) == [
         "id", "home_location", "license_status", "days_to_expiry", "license_expires",
@@ -173,3 +180,7 @@ def test_roster_reads_whether_each_may_work_before_the_paperwork(engine, chain):
     # Both licenses run to 2027-01-01: 22 days after 2026-12-10, inside the 30-day warning.
     assert people.loc["Tess One", ["license_status", "days_to_expiry"]].tolist() == [
         "expiring", 22]
+    # Credentials in words, as the form names them, each with its expiry.
+    assert people.loc["Tess One", "credentials"] == (
+        "Deep tissue (to 2027-03-01), Prenatal (expired 2026-11-01)")
+    assert people.loc["Tom Two", "credentials"] == ""

@@ -186,7 +186,7 @@ def test_therapists_form_adds_a_therapist_and_refuses_a_duplicate(app_database):
     assert "Nadia Brook" in roster["Name"].tolist()
     row = roster[roster["Name"] == "Nadia Brook"].iloc[0]
     assert (row["Home location"], row["License state"], row["Credentials"]) == (
-        HARBOR, "NY", "prenatal")
+        HARBOR, "NY", "Prenatal")  # as the form names it
     open_section(at, "Add or edit a therapist").text_input(key="tf_name").input("  nadia   BROOK ")
     [b for b in at.button if b.label == "Save therapist"][0].click().run()
     assert any("already exists" in e.value for e in at.error)
