@@ -239,7 +239,7 @@ def read_bookings(
         raise UsageError("the file has a header but no data rows")
     rows = _concat(parsed)
     del parsed
-    _keep_raw_lines_of_rejected(rows, decoded, is_header, data_line)
+    _keep_raw_lines_of_rejected(rows, decoded, is_header, data_line, len(header))
     notes = list(notes)
     if decoded.file_format == "xlsx":
         notes.insert(0, "Read the first sheet of the Excel workbook.")
@@ -306,18 +306,17 @@ def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _keep_raw_lines_of_rejected(rows: pd.DataFrame, decoded: Decoded,
                                 is_header: Callable[[list[str]], bool],
-                                data_line: int | None) -> None:
+                                data_line: int | None, width: int) -> None:
     """Fill `raw` for rejected rows (a second pass: cheaper than keeping every line)."""
     wanted = set(rows.loc[rows["reason"].notna() & rows["raw"].isna(), "row"].tolist())
     if not wanted:
         return
-    header, records = read_records(decoded, is_header)
     if data_line is None:
+        _header, records = read_records(decoded, is_header)
         found = {r.line: raw_line(r.fields, decoded.delimiter)
                  for r in records if r.line in wanted}
     else:  # read plain the first time: so again
-        records.close()
-        found = _plain_raw_lines(decoded, data_line, len(header), wanted)
+        found = _plain_raw_lines(decoded, data_line, width, wanted)
     missing = rows["raw"].isna() & rows["row"].isin(wanted)
     rows.loc[missing, "raw"] = rows.loc[missing, "row"].map(found).astype("string")
 
