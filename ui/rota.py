@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from spaops.display import counted
 from spaops.rota import DAYS, HOURS, THERAPIST, CopyResult, Review, day_label
 
 VERSION_KEY = "rota_version"
@@ -49,8 +50,7 @@ def show_review(review: Review) -> None:
 def copy_messages(result: CopyResult, monday: date) -> tuple[str, list[str]]:
     """What "Copy last week" tells the person: how many shifts, and what it left out."""
     if result.copied:
-        plural = "" if result.copied == 1 else "s"
-        notice = (f"Copied {result.copied} shift{plural} from the week of "
+        notice = (f"Copied {counted(result.copied, 'shift')} from the week of "
                   f"{day_label(monday - timedelta(days=7))} into empty days.")
     else:
         notice = "Nothing copied: last week had no shifts here for the days still empty."
