@@ -24,6 +24,7 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "spaops.db"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_CACHE_KB = 32 * 1024
+SETWISE_KEYS = "setwise_keys"  # execution option: the transaction checks its keys itself
 _REVISION = re.compile(r'^revision: str = "([^"]+)"', re.MULTILINE)
 _DOWN_REVISION = re.compile(r'^down_revision: str \| None = "([^"]+)"', re.MULTILINE)
 
@@ -75,7 +76,7 @@ def make_engine(url: str | None = None) -> Engine:
         if path is not None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA foreign_keys=ON")  # and again as each transaction begins
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         # A page cache that holds the booking indexes of a big import (grows only as used).
         cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}")
@@ -83,21 +84,33 @@ def make_engine(url: str | None = None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        options = conn.get_execution_options()
         # Writers ask for IMMEDIATE so that a read-then-write cannot lose a race.
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        mode = options.get("sqlite_begin", "DEFERRED")
+        # Per-row key checks are on unless the transaction checks its keys itself (set in
+        # every transaction: the pragma does nothing once one has begun).
+        keys = "OFF" if options.get(SETWISE_KEYS) else "ON"
+        raw = conn.connection.driver_connection
+        raw.execute(f"PRAGMA foreign_keys={keys}")
+        raw.execute(f"BEGIN {mode}")
 
     return engine
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+def session_scope(engine: Engine, *, write: bool = False,
+                  setwise_keys: bool = False) -> Iterator[Session]:
     """Yield a session that commits on success and rolls back on any error.
 
     With ``write=True`` SQLite takes its write lock at the start of the transaction,
-    so checks made inside it still hold when it commits.
+    so checks made inside it still hold when it commits. With ``setwise_keys=True`` (a
+    bulk writer) SQLite does not check foreign keys row by row: every write in the
+    transaction checks its own, set-wise, through spaops.bulk_keys.
     """
-    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if write else engine
+    if setwise_keys and not write:
+        raise ValueError("only a writer, holding the write lock, checks its keys itself")
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE",
+                                    **{SETWISE_KEYS: setwise_keys}) if write else engine
     session = Session(bind, expire_on_commit=False)
     try:
         yield session
@@ -149,23 +162,15 @@ def upgrade_schema(engine: Engine) -> None:
         return  # the usual case: every command starts without loading Alembic
     from alembic import command
 
-    with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        # SQLite rebuilds a table to change it; foreign keys pointing at the old one must
-        # not fire meanwhile. They are switched off outside the transaction (inside it the
-        # pragma does nothing) and every reference is checked before the commit.
-        raw = connection.connection.driver_connection if sqlite else None
-        if raw is not None:
-            raw.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with connection.begin():
-                command.upgrade(alembic_config(connection), "head")
-                if raw is not None and (broken := connection.exec_driver_sql(
-                        "PRAGMA foreign_key_check").all()):
-                    raise RuntimeError(f"the upgrade would break references: {broken[:3]}")
-        finally:
-            if raw is not None:
-                raw.execute("PRAGMA foreign_keys=ON")
+    # SQLite rebuilds a table to change it; foreign keys pointing at the old one must not
+    # fire meanwhile. They are off for the transaction and every reference is checked
+    # before the commit.
+    with engine.connect().execution_options(**{SETWISE_KEYS: True}) as connection:
+        with connection.begin():
+            command.upgrade(alembic_config(connection), "head")
+            if connection.dialect.name == "sqlite" and (broken := connection.exec_driver_sql(
+                    "PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"the upgrade would break references: {broken[:3]}")
 
 
 def schema_is_empty(engine: Engine) -> bool:
@@ -212,9 +217,10 @@ def insert_tuples(session: Session, model: type, names: list[str],
     """Insert rows given as tuples in the order of `names`, values ready for the database.
 
     SQLite takes them straight through the DBAPI's executemany (dates and times as the
-    text SQLAlchemy writes); PostgreSQL through psycopg's COPY, its foreign keys checked
-    set-wise when `columns` holds the same values by column (spaops.bulk_keys); any other
-    database through Core, a chunk at a time.
+    text SQLAlchemy writes); PostgreSQL through psycopg's COPY; any other database through
+    Core, a chunk at a time. Where `columns` holds the same values by column, the foreign
+    keys are checked set-wise (spaops.bulk_keys): on PostgreSQL where the role may, on
+    SQLite in a transaction begun with `setwise_keys`, which requires them.
     """
     table = model.__table__  # type: ignore[attr-defined]
     connection = session.connection()
@@ -236,6 +242,7 @@ def insert_tuples(session: Session, model: type, names: list[str],
         return
     sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
            f"VALUES ({', '.join('?' for _ in names)})")
-    cursor = connection.connection.driver_connection.cursor()
-    cursor.executemany(sql, rows)
-    cursor.close()
+    with keys_checked_setwise(connection, table, columns):
+        cursor = connection.connection.driver_connection.cursor()
+        cursor.executemany(sql, rows)
+        cursor.close()

@@ -1,5 +1,7 @@
-"""Bulk writes on PostgreSQL check foreign keys set-wise where allowed, per row elsewhere."""
+"""Bulk writes check foreign keys set-wise where they may (PostgreSQL with the privilege, SQLite
+in a transaction begun for it), per row elsewhere."""
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -12,8 +14,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from models import Booking, Client, Location, Service, Therapist
-from spaops.bulk_keys import MissingReference, keys_checked_setwise, may_check_keys_setwise
-from spaops.db import make_engine
+from spaops.bulk_keys import (
+    MissingReference,
+    check_tables,
+    keys_checked_setwise,
+    may_check_keys_setwise,
+)
+from spaops.db import insert_tuples, make_engine, session_scope
 from spaops.errors import UsageError
 from spaops.ingest import import_bookings, read_bookings_export
 from spaops.ingest.staging import upsert_bookings
@@ -227,3 +234,94 @@ def test_bulk_written_bookings_read_back_exactly_as_sent(pg_engine):
     with pg_engine.begin() as conn:
         upsert_bookings(conn, frame)
     assert [(row[2], row[4]) for row in stored()] == [(None, False), (8000, True), (9550, True)]
+
+
+BOOKING_COLUMNS = ["external_ref", "location_id", "service_id", "client_id", "starts_at",
+                   "ends_at", "duration_min", "status", "requested"]
+
+
+def _booking_rows(location: int, service: int, clients: list[int]) -> list[tuple]:
+    return [(f"B-{i}", location, service, client, f"2026-11-03 {9 + i:02d}:00:00.000000",
+             f"2026-11-03 {10 + i:02d}:00:00.000000", 60, "booked", False)
+            for i, client in enumerate(clients)]
+
+
+def _by_column(rows: list[tuple]) -> dict[str, list]:
+    return dict(zip(BOOKING_COLUMNS, map(list, zip(*rows, strict=True)), strict=True))
+
+
+def _row_checks(session: Session) -> int:
+    return session.execute(text("PRAGMA foreign_keys")).scalar_one()
+
+
+def test_sqlite_checks_keys_row_by_row_unless_the_writer_checks_them_itself(sqlite_engine):
+    location, service, _client = _one_location_service_client(sqlite_engine)
+    with session_scope(sqlite_engine) as s:
+        assert _row_checks(s) == 1
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"), \
+            session_scope(sqlite_engine, write=True) as s:
+        insert_tuples(s, Booking, BOOKING_COLUMNS, _booking_rows(location, service, [987654]))
+    with session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
+        assert _row_checks(s) == 0
+    with session_scope(sqlite_engine) as s:  # the same pooled connection, checks back on
+        assert _row_checks(s) == 1
+    with pytest.raises(ValueError, match="only a writer"), \
+            session_scope(sqlite_engine, setwise_keys=True):
+        pass
+    assert _bookings(sqlite_engine) == 0
+
+
+def test_a_sqlite_bulk_write_checks_each_referenced_id_once(sqlite_engine):
+    location, service, client = _one_location_service_client(sqlite_engine)
+    rows = _booking_rows(location, service, [client, 987654, client, None])
+    with pytest.raises(MissingReference,
+                       match=r"1 client id\(s\) referred to do not exist, such as \[987654\]"), \
+            session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
+        insert_tuples(s, Booking, BOOKING_COLUMNS, rows, columns=_by_column(rows))
+    assert _bookings(sqlite_engine) == 0
+    with pytest.raises(ValueError, match="must give its values to check"), \
+            session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
+        insert_tuples(s, Booking, BOOKING_COLUMNS, rows)
+    assert _bookings(sqlite_engine) == 0
+    good = [row for row in rows if row[3] != 987654]
+    with session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
+        insert_tuples(s, Booking, BOOKING_COLUMNS, good, columns=_by_column(good))
+    with sqlite_engine.connect() as conn:
+        stored = conn.execute(select(Booking.external_ref, Booking.client_id)
+                              .order_by(Booking.external_ref)).all()
+    assert [tuple(row) for row in stored] == [("B-0", client), ("B-2", client), ("B-3", None)]
+
+
+def test_rows_the_orm_writes_without_row_checks_are_checked_whole(sqlite_engine):
+    location, _service, _client = _one_location_service_client(sqlite_engine)
+    with pytest.raises(MissingReference,
+                       match=r"1 location id\(s\) referred to do not exist, such as \[987654\]"), \
+            session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
+        s.add(Therapist(name="Ana Silva", name_key="ana silva", home_location_id=location))
+        s.add(Therapist(name="Ben Ode", name_key="ben ode", home_location_id=987654))
+        s.flush()
+        check_tables(s.connection(), [Location.__table__, Therapist.__table__])
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Therapist)).scalar() == 0
+    with session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
+        s.add(Therapist(name="Ana Silva", name_key="ana silva", home_location_id=location))
+        s.flush()
+        check_tables(s.connection(), [Location.__table__, Therapist.__table__])
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Therapist)).scalar() == 1
+
+
+def test_a_sqlite_import_writes_the_same_rows_with_its_keys_checked_setwise(sqlite_engine):
+    document = import_bookings(sqlite_engine, read_bookings_export(EXPORT, "export.csv"))
+    assert (document["inserted"], document["rejected"]) == (3, 0)
+    with sqlite_engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT b.external_ref, l.name, c.external_ref, t.name FROM booking b "
+            "JOIN location l ON l.id = b.location_id JOIN client c ON c.id = b.client_id "
+            "LEFT JOIN therapist t ON t.id = b.therapist_id ORDER BY b.external_ref")).all()
+        broken = conn.execute(text("PRAGMA foreign_key_check")).all()
+    assert [tuple(row) for row in rows] == [
+        ("K-1", "Harbor Day Spa", "Client One", "Ana Silva"),
+        ("K-2", "Harbor Day Spa", "Client Two", None),
+        ("K-3", "Maple Grove Spa", "Client One", "Ana Silva")]
+    assert broken == []

@@ -19,8 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
-from models import Booking, Client, Location, Service, Therapist
-from spaops.bulk_keys import MissingReference
+from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
+from spaops.bulk_keys import MissingReference, check_tables, keys_checked_setwise
 from spaops.db import bulk_insert, insert_tuples, session_scope
 from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
@@ -370,7 +370,8 @@ def import_bookings(
 ) -> dict[str, Any]:
     """Import a previewed export in one transaction; the counts document of DESIGN.md."""
     say = progress or (lambda _f, _m: None)
-    with session_scope(engine, write=True) as session:
+    # Foreign keys checked set-wise, each referenced id once, not per row (spaops.bulk_keys).
+    with session_scope(engine, write=True, setwise_keys=True) as session:
         say(0.1, "comparing with the bookings already stored")
         plan = plan_bookings(session, preview, allowed_location_ids=allowed_location_ids)
         document = plan.counts()
@@ -398,6 +399,10 @@ def import_bookings(
                 rejections=[(r.row, "" if pd.isna(r.booking_ref) else str(r.booking_ref),
                              str(r.reason), "" if pd.isna(r.raw) else str(r.raw))
                             for r in rejected.itertuples()])
+            # The few rows written through the ORM, their keys checked whole.
+            check_tables(session.connection(), [
+                model.__table__ for model in  # type: ignore[attr-defined]
+                (Location, Service, Therapist, ImportBatch, ImportRejection)])
             say(0.5, "writing bookings")
             _write_bookings(session, plan, clients, batch_id, new_clients)
         say(0.9, "updating the daily figures")
@@ -456,10 +461,8 @@ def _booking_frame(frame: pd.DataFrame, clients: dict, batch_id: int) -> pd.Data
     }, index=frame.index)
 
 
-def _booking_columns(frame: pd.DataFrame, clients: dict, batch_id: int,
-                     sqlite: bool) -> dict[str, list]:
-    """The booking table's columns for these rows as lists the DBAPI binds."""
-    table = _booking_frame(frame, clients, batch_id)
+def _booking_columns(table: pd.DataFrame, sqlite: bool) -> dict[str, list]:
+    """The booking table's columns (`_booking_frame`) as lists the DBAPI binds."""
     return {name: _moments(column, sqlite) if name in ("starts_at", "ends_at")
             else column.tolist() if name == "requested" else _values(column)
             for name, column in table.items()}
@@ -485,15 +488,18 @@ def _write_bookings(session: Session, plan: ImportPlan, clients: dict,
     order = new[np.lexsort((rows.loc[new, "starts_at"].to_numpy(),
                             rows.loc[new, "location_id"].to_numpy()))]
     for start in range(0, len(order), WRITE_CHUNK):  # bounded memory on a million rows
-        part = rows.loc[order[start:start + WRITE_CHUNK], needed]
-        columns = _booking_columns(part, clients, batch_id, sqlite)
-        insert_tuples(session, Booking, list(columns), zip(*columns.values(), strict=True))
+        part = _booking_frame(rows.loc[order[start:start + WRITE_CHUNK], needed], clients,
+                              batch_id)
+        columns = _booking_columns(part, sqlite)
+        insert_tuples(session, Booking, list(columns), zip(*columns.values(), strict=True),
+                      columns=dict(part.items()))  # pandas finds the distinct ids at once
 
     changed = rows.loc[(rows["outcome"] == "updated").to_numpy(), needed]
     if changed.empty:
         return
     table = Booking.__table__
-    columns = _booking_columns(changed, clients, batch_id, sqlite=False)
+    frame = _booking_frame(changed, clients, batch_id)
+    columns = _booking_columns(frame, sqlite=False)
     columns["b_id"] = plan.stored.loc[changed.index, "db_id"].astype(int).tolist()
     updates = [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(),
                                                                      strict=True)]
@@ -503,10 +509,11 @@ def _write_bookings(session: Session, plan: ImportPlan, clients: dict,
     # No therapist in the export keeps the one assigned here.
     keep = [u for u in updates if u["therapist_id"] is None]
     replace = [u for u in updates if u["therapist_id"] is not None]
-    if keep:
-        session.execute(base.values({c: bindparam(c) for c in names}),
-                        [{k: u[k] for k in ("b_id", *names)} for u in keep])
-    if replace:
-        session.execute(base.values({c: bindparam(c) for c in (*names, "therapist_id")}),
-                        [{k: u[k] for k in ("b_id", *names, "therapist_id")}
-                         for u in replace])
+    with keys_checked_setwise(connection, table, dict(frame.items())):
+        if keep:
+            session.execute(base.values({c: bindparam(c) for c in names}),
+                            [{k: u[k] for k in ("b_id", *names)} for u in keep])
+        if replace:
+            session.execute(base.values({c: bindparam(c) for c in (*names, "therapist_id")}),
+                            [{k: u[k] for k in ("b_id", *names, "therapist_id")}
+                             for u in replace])
