@@ -19,7 +19,7 @@ from pandas.api.types import union_categoricals
 from spaops import clock
 from spaops.errors import UsageError
 from spaops.ingest.arrow_csv import NotPlain, plain_batches
-from spaops.ingest.bulk import paused_gc
+from spaops.ingest.bulk import paused_gc, release_memory
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
 from spaops.ingest.reading import (
     Decoded,
@@ -239,6 +239,7 @@ def read_bookings(
         raise UsageError("the file has a header but no data rows")
     rows = _concat(parsed)
     del parsed
+    release_memory()
     _keep_raw_lines_of_rejected(rows, decoded, is_header, data_line, len(header))
     notes = list(notes)
     if decoded.file_format == "xlsx":

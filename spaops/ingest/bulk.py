@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+
+import pyarrow as pa
 
 
 @contextmanager
@@ -22,3 +27,25 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@cache
+def _malloc_trim() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+    """glibc's malloc_trim, or None where the C library has none (macOS, musl)."""
+    name = ctypes.util.find_library("c")
+    function = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if function is not None:
+        function.argtypes, function.restype = [ctypes.c_size_t], ctypes.c_int
+    return function
+
+
+def release_memory() -> None:
+    """Give memory freed by a bulk job's finished phase back to the system.
+
+    Arrow's allocator and the C library's keep what a phase freed for later use: after
+    reading a million-row export the process held 100 MB more than it used (468 MB, 364 MB
+    once given back), and the next phase's peak came on top of it.
+    """
+    pa.default_memory_pool().release_unused()
+    if (trim := _malloc_trim()) is not None:
+        trim(0)

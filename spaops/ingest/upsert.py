@@ -24,7 +24,7 @@ from spaops.bulk_keys import MissingReference, check_tables, keys_checked_setwis
 from spaops.db import bulk_insert, insert_tuples, session_scope
 from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
-from spaops.ingest.bulk import paused_gc
+from spaops.ingest.bulk import paused_gc, release_memory
 from spaops.ingest.history import record_batch
 from spaops.ingest.staging import upsert_bookings
 from spaops.ingest.values import categories_of
@@ -374,6 +374,7 @@ def import_bookings(
     with session_scope(engine, write=True, setwise_keys=True) as session:
         say(0.1, "comparing with the bookings already stored")
         plan = plan_bookings(session, preview, allowed_location_ids=allowed_location_ids)
+        release_memory()
         document = plan.counts()
         if dry_run:
             session.rollback()
@@ -405,6 +406,7 @@ def import_bookings(
                 (Location, Service, Therapist, ImportBatch, ImportRejection)])
             say(0.5, "writing bookings")
             _write_bookings(session, plan, clients, batch_id, new_clients)
+        release_memory()
         say(0.9, "updating the daily figures")
         refresh_booking_days(session.connection(), _days_touched(plan, locations))
         bump_data_revision(session)
