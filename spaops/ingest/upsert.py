@@ -309,7 +309,9 @@ def _client_ids(session: Session, written: pd.DataFrame) -> tuple[dict, list[int
                                                .where(_one_of(session, table.c.external_ref,
                                                               refs))).all())
     firsts = written.dropna(subset=["client"]).drop_duplicates("client")
-    first_location = dict(zip(firsts["client"], firsts["location_id"], strict=True))
+    # As Python lists first: iterating an Arrow-backed column yields one value at a time.
+    first_location = dict(zip(firsts["client"].tolist(), firsts["location_id"].tolist(),
+                              strict=True))
     missing = [{"external_ref": r, "home_location_id": int(first_location[r]),
                 "focus_areas": "", "contraindications": ""} for r in refs if r not in ids]
     created: list[int] = []
