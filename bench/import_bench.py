@@ -4,7 +4,11 @@ Prints figures; asserts nothing. Run: .venv/bin/python bench/import_bench.py [--
 
 Each speed is the best of RUNS runs, ours and its floor alternating: on a shared machine
 one run of either moved by up to 1.7x between runs (the floor 0.43-0.76 s for 100,000
-rows), and the best of a few is what the code itself costs (as `timeit` reports).
+rows; ours 1.9-4.1 s with the same code, phase by phase alike), and the best of a few is
+what the code itself costs (as `timeit` reports). Three were too few on such a machine:
+the printed ratio of the same code ranged 4.4-6.0x over three runs of the bench. Each run
+of ours follows a run of its floor, so the median of those pairs' ratios is printed too:
+a slow spell of the machine slows both of a pair.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import random
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,7 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from chain import dsn, fresh_postgres_database, sized  # noqa: E402
 
 IMPORT_DB = "spaops_import_bench"
-RUNS = 3
+RUNS = 5
 HEADER = ["Appointment #", "Location", "Staff Member", "Service Name", "Client Name",
           "Date & Time", "Duration (min)", "Price", "Status", "Email"]
 SERVICES = ["Swedish Massage 60", "Deep Tissue Massage 90", "Hot Stone Massage", "Reflexology"]
@@ -193,10 +198,12 @@ def main() -> None:
             floors.append(floor_rows_per_second(export, folder / f"floor{run}.db"))
             ours_runs.append(ours_rows_per_second(export, folder / f"ours{run}.db"))
         floor, ours = max(floors), max(ours_runs)
-        each = ", ".join(f"{f / o:.1f}x" for f, o in zip(floors, ours_runs, strict=True))
+        paired = [f / o for f, o in zip(floors, ours_runs, strict=True)]
+        each = ", ".join(f"{ratio:.1f}x" for ratio in paired)
         print(f"import of {args.rows:,} rows: {ours:,.0f} rows/s; floor (csv + sqlite3 "
               f"executemany) {floor:,.0f} rows/s; floor/ours = {floor / ours:.1f}x "
-              f"(target <= 5x; best of {RUNS} runs each; run by run {each})")
+              f"(target <= 5x; best of {RUNS} runs each); run by run {each}, median of "
+              f"the pairs {statistics.median(paired):.1f}x")
         if os.environ.get("SPAOPS_TEST_POSTGRES_URL"):  # the scale-out path: the same file
             # against a bare COPY on that server, each in a new, empty database
             floor_s = ours_s = float("inf")
