@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 
 from models import TIERS, Location
 from spaops.auth import NotAllowed, Viewer
-from spaops.choices import TIER_LABELS
 from spaops.names import display_name, name_key
 from spaops.revision import bump_data_revision
 from spaops.settings import save_setting
@@ -68,10 +67,6 @@ def timezone_label(timezone: str) -> str:
     words = US_TIMEZONES.get(timezone)
     return f"{timezone} ({words})" if words else timezone
 
-
-def tier_label(tier: str) -> str:
-    """A market tier in words."""
-    return TIER_LABELS.get(tier, tier)
 
 
 def _owner(viewer: Viewer) -> None:

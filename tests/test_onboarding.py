@@ -30,13 +30,13 @@ from models import (
 from seed.demo import seed_demo
 from seed.reference import DEFAULT_SETTINGS, DEMO_LOCATIONS, DEMO_MENU, MARKET_BANDS
 from spaops.auth import NotAllowed, Viewer, create_user, is_demo_database, viewer_for
+from spaops.display import in_words
 from spaops.location_settings import (
     LocationForm,
     LocationRefused,
     add_location,
     location_problems,
     save_location,
-    tier_label,
     timezone_choices,
 )
 from spaops.names import name_key
@@ -276,7 +276,7 @@ def test_timezones_and_tiers_read_as_people_say_them():
     zones = timezone_choices()
     assert zones[:3] == ["America/New_York", "America/Chicago", "America/Denver"]
     assert "Europe/Berlin" in zones and len(zones) == len(set(zones)) > 300
-    assert [tier_label(t) for t in ("urban", "suburban", "rural")] == [
+    assert [in_words("tier", t) for t in ("urban", "suburban", "rural")] == [
         "Urban / high-end", "Suburban / mid-range spa", "Rural"]
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from models import TIERS, Location
 from spaops.auth import Viewer
-from spaops.display import counted
+from spaops.display import counted, in_words
 from spaops.location_settings import (
     NAME_MAX,
     LocationForm,
-    tier_label,
     timezone_choices,
     timezone_label,
 )
@@ -102,7 +103,7 @@ def location_fields(prefix: str, location: Location | None) -> LocationForm:
                          key=f"{prefix}_name")
     left, right = st.columns(2)
     tier = left.selectbox("Market tier", TIERS, index=TIERS.index(base.tier),
-                          format_func=tier_label, key=f"{prefix}_tier",
+                          format_func=partial(in_words, "tier"), key=f"{prefix}_tier",
                           help="Picks the market price band the location's prices are "
                                "compared with.")
     timezone = right.selectbox("Timezone", zones, index=zones.index(base.timezone),
