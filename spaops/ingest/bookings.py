@@ -34,6 +34,7 @@ from spaops.ingest.timestamps import BAD_DATE, BAD_TIME, NO_DATE, NO_TIME, read_
 from spaops.ingest.values import (
     categories_of,
     clean,
+    no_text,
     parse_durations,
     parse_money,
     parse_statuses,
@@ -133,7 +134,7 @@ def _plain_chunks(decoded: Decoded, data_line: int, width: int,
         frame = pd.DataFrame({"row": lines, "n_fields": width})
         for name, index in columns.items():
             frame[name] = pd.arrays.ArrowStringArray(batch.column(index))
-        frame["raw"] = pd.array([None] * len(frame), dtype="string")
+        frame["raw"] = no_text(len(frame))
         undated = {i: [column[i].as_py() for column in batch.columns]
                    for i in np.flatnonzero(_undated(frame)).tolist()}
         yield _finished(frame, undated, columns, width)
@@ -151,7 +152,7 @@ def _finished(frame: pd.DataFrame, undated: dict[int, list[str]], columns: dict[
         frame = frame.loc[~summary].reset_index(drop=True)
     for name in TEXT_FIELDS:
         if name not in frame:
-            frame[name] = pd.array([None] * len(frame), dtype="string")
+            frame[name] = no_text(len(frame))
     frame.attrs["header_width"] = width
     frame.attrs["summary_lines"] = summary_lines
     return frame

@@ -222,8 +222,8 @@ def plan_bookings(
     _reject(rows, rows["duration_min"].isna(),
             "the duration is missing and the service has no default duration")
 
-    rows["outcome"] = pd.Series(pd.Categorical([None] * len(rows), categories=OUTCOMES),
-                                index=rows.index)
+    rows["outcome"] = pd.Series(pd.Categorical.from_codes(  # every outcome undecided yet
+        np.full(len(rows), -1, dtype=np.int8), categories=OUTCOMES), index=rows.index)
     rows.loc[rows["reason"].notna(), "outcome"] = "rejected"
     valid = rows["outcome"].isna()
     # One booking id several times: the last valid occurrence wins.
