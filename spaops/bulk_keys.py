@@ -93,6 +93,15 @@ def lock_references(connection: Connection, table: Table,
             raise MissingReference(target.table.name, missing)
 
 
+def check_written(connection: Connection, table: Table,
+                  columns: Mapping[str, Iterable]) -> None:
+    """In a SQLite transaction without per-row key checks, check the ids that rows already
+    written to `table` refer to (given by column); raise MissingReference when any is
+    missing."""
+    if per_row_keys_off(connection):
+        lock_references(connection, table, columns)
+
+
 def check_tables(connection: Connection, tables: Iterable[Table]) -> None:
     """In a SQLite transaction without per-row key checks, check every foreign key of
     these (small) tables whole; raise MissingReference when any row refers to nothing."""

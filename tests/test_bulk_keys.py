@@ -13,10 +13,11 @@ from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from models import Booking, Client, Location, Service, Therapist
+from models import Booking, Client, ImportRejection, Location, Service, Therapist
 from spaops.bulk_keys import (
     MissingReference,
     check_tables,
+    check_written,
     keys_checked_setwise,
     may_check_keys_setwise,
 )
@@ -325,3 +326,18 @@ def test_a_sqlite_import_writes_the_same_rows_with_its_keys_checked_setwise(sqli
         ("K-2", "Harbor Day Spa", "Client Two", None),
         ("K-3", "Maple Grove Spa", "Client One", "Ana Silva")]
     assert broken == []
+
+
+def test_rejected_rows_are_checked_by_the_batch_they_refer_to(sqlite_engine):
+    rejections = ImportRejection.__table__
+    row = {"row": 2, "booking_ref": "K-9", "reason": "no date", "raw_line": "K-9,,"}
+    with pytest.raises(MissingReference,
+                       match=r"1 import_batch id\(s\) referred to do not exist, "
+                             r"such as \[987654\]"), \
+            session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
+        s.execute(rejections.insert(), [{**row, "batch_id": 987654}])
+        check_written(s.connection(), rejections, {"batch_id": [987654]})
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(rejections)).scalar() == 0
+    with session_scope(sqlite_engine, write=True) as s:  # per-row checks on: SQLite's own
+        check_written(s.connection(), rejections, {"batch_id": [987654]})  # nothing to do

@@ -20,7 +20,12 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
 from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
-from spaops.bulk_keys import MissingReference, check_tables, keys_checked_setwise
+from spaops.bulk_keys import (
+    MissingReference,
+    check_tables,
+    check_written,
+    keys_checked_setwise,
+)
 from spaops.db import bulk_insert, insert_tuples, session_scope
 from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
@@ -402,10 +407,13 @@ def import_bookings(
                 rejections=[(r.row, "" if pd.isna(r.booking_ref) else str(r.booking_ref),
                              str(r.reason), "" if pd.isna(r.raw) else str(r.raw))
                             for r in rejected.itertuples()])
-            # The few rows written through the ORM, their keys checked whole.
+            # The few rows written through the ORM, their keys checked whole; the rejected
+            # rows (a table that keeps every import's) by the one batch they refer to.
             check_tables(session.connection(), [
                 model.__table__ for model in  # type: ignore[attr-defined]
-                (Location, Service, Therapist, ImportBatch, ImportRejection)])
+                (Location, Service, Therapist, ImportBatch)])
+            check_written(session.connection(), ImportRejection.__table__,
+                          {"batch_id": [batch_id] if len(rejected) else []})
             say(0.5, "writing bookings")
             _write_bookings(session, plan, clients, batch_id, new_clients)
         release_memory()
