@@ -5,6 +5,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -92,9 +93,27 @@ def _frame(location_id: int, service_id: int, client_ids: list[int]) -> pd.DataF
     })
 
 
-def _bookings(engine: Engine) -> int:
+def _rows(engine: Engine, table: Any) -> int:
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(Booking)).scalar_one()
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def _bookings(engine: Engine) -> int:
+    return _rows(engine, Booking)
+
+
+def _imported(engine: Engine) -> list[tuple]:
+    """The bookings stored, by reference: reference, location, client, therapist."""
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(text(
+            "SELECT b.external_ref, l.name, c.external_ref, t.name FROM booking b "
+            "JOIN location l ON l.id = b.location_id JOIN client c ON c.id = b.client_id "
+            "LEFT JOIN therapist t ON t.id = b.therapist_id ORDER BY b.external_ref"))]
+
+
+IMPORTED = [("K-1", "Harbor Day Spa", "Client One", "Ana Silva"),
+            ("K-2", "Harbor Day Spa", "Client Two", None),
+            ("K-3", "Maple Grove Spa", "Client One", "Ana Silva")]
 
 
 def test_a_superuser_writes_with_keys_checked_once_and_the_setting_restored(pg_engine):
@@ -179,14 +198,7 @@ def test_a_plain_role_imports_the_same_through_the_row_checks(pg_engine, plain_e
     document = import_bookings(plain_engine, read_bookings_export(EXPORT, "export.csv"),
                                username="front desk")
     assert (document["inserted"], document["rejected"]) == (3, 0)
-    with plain_engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT b.external_ref, l.name, c.external_ref FROM booking b JOIN location l "
-            "ON l.id = b.location_id JOIN client c ON c.id = b.client_id "
-            "ORDER BY b.external_ref")).all()
-    assert rows == [("K-1", "Harbor Day Spa", "Client One"),
-                    ("K-2", "Harbor Day Spa", "Client Two"),
-                    ("K-3", "Maple Grove Spa", "Client One")]
+    assert _imported(plain_engine) == IMPORTED
     with plain_engine.connect() as conn:
         location = conn.execute(select(Location.id).where(Location.name == "Harbor Day Spa"))
         service = conn.execute(select(Service.id).where(Service.name == "Swedish Massage 60"))
@@ -302,30 +314,20 @@ def test_rows_the_orm_writes_without_row_checks_are_checked_whole(sqlite_engine)
         s.add(Therapist(name="Ben Ode", name_key="ben ode", home_location_id=987654))
         s.flush()
         check_tables(s.connection(), [Location.__table__, Therapist.__table__])
-    with sqlite_engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(Therapist)).scalar() == 0
+    assert _rows(sqlite_engine, Therapist) == 0
     with session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
         s.add(Therapist(name="Ana Silva", name_key="ana silva", home_location_id=location))
         s.flush()
         check_tables(s.connection(), [Location.__table__, Therapist.__table__])
-    with sqlite_engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(Therapist)).scalar() == 1
+    assert _rows(sqlite_engine, Therapist) == 1
 
 
 def test_a_sqlite_import_writes_the_same_rows_with_its_keys_checked_setwise(sqlite_engine):
     document = import_bookings(sqlite_engine, read_bookings_export(EXPORT, "export.csv"))
     assert (document["inserted"], document["rejected"]) == (3, 0)
+    assert _imported(sqlite_engine) == IMPORTED
     with sqlite_engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT b.external_ref, l.name, c.external_ref, t.name FROM booking b "
-            "JOIN location l ON l.id = b.location_id JOIN client c ON c.id = b.client_id "
-            "LEFT JOIN therapist t ON t.id = b.therapist_id ORDER BY b.external_ref")).all()
-        broken = conn.execute(text("PRAGMA foreign_key_check")).all()
-    assert [tuple(row) for row in rows] == [
-        ("K-1", "Harbor Day Spa", "Client One", "Ana Silva"),
-        ("K-2", "Harbor Day Spa", "Client Two", None),
-        ("K-3", "Maple Grove Spa", "Client One", "Ana Silva")]
-    assert broken == []
+        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
 
 
 def test_rejected_rows_are_checked_by_the_batch_they_refer_to(sqlite_engine):
@@ -337,7 +339,6 @@ def test_rejected_rows_are_checked_by_the_batch_they_refer_to(sqlite_engine):
             session_scope(sqlite_engine, write=True, setwise_keys=True) as s:
         s.execute(rejections.insert(), [{**row, "batch_id": 987654}])
         check_written(s.connection(), rejections, {"batch_id": [987654]})
-    with sqlite_engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(rejections)).scalar() == 0
+    assert _rows(sqlite_engine, rejections) == 0
     with session_scope(sqlite_engine, write=True) as s:  # per-row checks on: SQLite's own
         check_written(s.connection(), rejections, {"batch_id": [987654]})  # nothing to do
