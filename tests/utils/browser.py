@@ -18,12 +18,21 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+# Chromium's headless shell (Debian's chromium-headless-shell): the same Blink and V8 without
+# the full browser around them, and what Playwright itself runs for headless Chromium.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def crowd_browser() -> str:
+    """The browser for many sessions on one machine: the headless shell where installed,
+    else Chromium."""
+    return HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else CHROMIUM
 
 
 def require_chromium() -> None:
