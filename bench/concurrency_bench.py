@@ -26,8 +26,8 @@ chromium-headless-shell; Chromium otherwise, and the first line says which): the
 and V8 that draw the pages, without the full browser around them, and what Playwright itself
 runs for headless Chromium since 1.49. The twenty people's browsers would be twenty machines
 in a spa; here they share the app's two CPUs, so the lighter stand-in measures more of the
-app and less of the bench (on the same machine, the same run: Chromium took 52 % of the CPUs
-and the p95 was 3.56 s, the shell 43 % and 2.40 s).
+app and less of the bench (one machine, one day, SQLite: in Chromium the browsers took 52 and
+55 % of the CPUs and the p95 was 3.56 and 7.18 s; in the shell 43-45 % and 2.03-2.40 s).
 
 The apps log every page's script run with its time (SPAOPS_SLOW_PAGE_S=0): the app's share
 of a view, apart from the browser's drawing, which on a small machine shares its CPUs.
