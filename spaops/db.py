@@ -252,10 +252,11 @@ def insert_tuples(session: Session, model: type, names: list[str],
 REBUILD_INDEXES_FROM = 10_000
 
 
-def rebuilds_indexes(adding: int, stored: int) -> bool:
-    """Whether inserting `adding` rows into a table of `stored` is quicker with its plain
-    indexes built once afterwards (a sort of every row) than grown a row at a time."""
-    return adding >= REBUILD_INDEXES_FROM and adding >= stored
+def rebuilds_indexes(adding: int, stored: Callable[[], int]) -> bool:
+    """Whether inserting `adding` rows into a table of `stored()` rows is quicker with its
+    plain indexes built once afterwards (a sort of every row) than grown a row at a time;
+    the table is counted only for a write big enough (a day's export skips the count)."""
+    return adding >= REBUILD_INDEXES_FROM and adding >= stored()
 
 
 @contextmanager
@@ -272,9 +273,8 @@ def indexes_built_after(session: Session, model: type, adding: int) -> Iterator[
     table = model.__table__  # type: ignore[attr-defined]
     connection = session.connection()
     plain = [index for index in table.indexes if not index.unique]
-    # The table is counted only for a write big enough (a day's export skips the count).
-    if connection.dialect.name != "sqlite" or not plain or adding < REBUILD_INDEXES_FROM \
-            or not rebuilds_indexes(adding, connection.execute(
+    if connection.dialect.name != "sqlite" or not plain or not rebuilds_indexes(
+            adding, lambda: connection.execute(
                 text(f"SELECT count(*) FROM {table.name}")).scalar_one()):
         yield
         return
