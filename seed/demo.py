@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import (
     Booking,
@@ -23,13 +24,16 @@ from models import (
 )
 from seed.demo_plan import DAYS_BACK, plan_demo
 from spaops.auth import hash_password
+from spaops.bulk_keys import check_tables
+from spaops.bulk_write import bulk_insert, by_column, insert_columns
 from spaops.clock import now
-from spaops.db import bulk_insert
+from spaops.db import session_scope
 from spaops.rollup import refresh_booking_days
 from spaops.settings import ensure_reference_data
 
 DEMO_FLAG = "demo_database"
 DEMO_PASSWORD = "demo"
+USERS = (("owner", "owner"), ("manager", "manager"), ("staff", "staff"))  # name, role
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,16 @@ def seed_demo(
     and a year unless a bench asks for a larger chain or a longer history)."""
     say = progress or (lambda _msg: None)
     say("planning the chain")
-    plan = plan_demo(today=today, seed=seed, bookings=bookings, locations=locations,
-                     days_back=days_back)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Argon2 runs outside the interpreter's lock: the users' password hashes (0.55 s)
+        # are made on another core while the chain is planned.
+        hashes = pool.submit(lambda: [hash_password(DEMO_PASSWORD) for _ in USERS])
+        plan = plan_demo(today=today, seed=seed, bookings=bookings, locations=locations,
+                         days_back=days_back)
 
-    with Session(engine) as session:
+    # Keys checked set-wise (spaops.bulk_keys): on SQLite not row by row, each write checks
+    # its own; ids this seed created and read back are not looked up again.
+    with session_scope(engine, write=True, setwise_keys=True) as session:
         say("locations, market bands and the service menu")
         ensure_reference_data(session.connection())
         bulk_insert(session, Location, plan.locations)
@@ -94,23 +104,25 @@ def seed_demo(
             for row in plan.shifts])
 
         say("bookings")
-        bulk_insert(session, Client, [
-            {"external_ref": row["external_ref"],
-             "home_location_id": location_ids[row["home_location"]],
-             "focus_areas": "", "contraindications": ""} for row in plan.clients])
+        insert_columns(session, Client, created=["home_location_id"], columns={
+            "external_ref": [row["external_ref"] for row in plan.clients],
+            "home_location_id": [location_ids[row["home_location"]] for row in plan.clients],
+            "focus_areas": [""] * len(plan.clients),
+            "contraindications": [""] * len(plan.clients)})
         client_ids = dict(session.execute(select(Client.external_ref, Client.id)).all())
-        booking_rows = [
-            {"external_ref": row["external_ref"],
-             "location_id": location_ids[row["location"]],
-             "therapist_id": None if row["therapist"] is None
-             else therapist_ids[row["therapist"]],
-             "service_id": service_ids[row["service"]],
-             "client_id": client_ids[row["client_ref"]],
-             "starts_at": row["starts_at"], "ends_at": row["ends_at"],
-             "duration_min": row["duration_min"], "price_cents": row["price_cents"],
-             "status": row["status"], "requested": row["requested"], "import_batch_id": None}
-            for row in plan.bookings
-        ]
+        # By column, ids in place of the plan's positions: no row is built twice.
+        planned = by_column(plan.bookings)
+        bookings = {
+            "external_ref": planned["external_ref"],
+            "location_id": [location_ids[i] for i in planned["location"]],
+            "therapist_id": [None if i is None else therapist_ids[i]
+                             for i in planned["therapist"]],
+            "service_id": [service_ids[i] for i in planned["service"]],
+            "client_id": [client_ids[ref] for ref in planned["client_ref"]],
+            **{name: planned[name] for name in (
+                "starts_at", "ends_at", "duration_min", "price_cents", "status", "requested")},
+        }
+        del planned
         # Building the booking indexes once after the load beats maintaining them per row.
         connection = session.connection()
         if connection.dialect.name == "sqlite":
@@ -118,7 +130,8 @@ def seed_demo(
         indexes = list(Booking.__table__.indexes)
         for index in indexes:
             index.drop(connection)
-        bulk_insert(session, Booking, booking_rows)
+        insert_columns(session, Booking, bookings, created=[
+            "location_id", "therapist_id", "service_id", "client_id"])
         for index in indexes:
             index.create(connection)
         say("daily rollup")
@@ -128,14 +141,15 @@ def seed_demo(
 
         say("users owner, manager and staff (password 'demo')")
         created = now()
-        for username, role in (("owner", "owner"), ("manager", "manager"), ("staff", "staff")):
-            user = User(username=username, password_hash=hash_password(DEMO_PASSWORD),
-                        role=role, created_at=created)
+        for (username, role), password_hash in zip(USERS, hashes.result(), strict=True):
+            user = User(username=username, password_hash=password_hash, role=role,
+                        created_at=created)
             session.add(user)
             session.flush()
             if role != "owner":
                 session.add(UserLocation(user_id=user.id, location_id=location_ids[0]))
-        session.commit()
+        session.flush()
+        check_tables(session.connection(), [User.__table__, UserLocation.__table__])
 
     return DemoSummary(
         locations=len(plan.locations),

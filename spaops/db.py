@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import event, insert, inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 import spaops.rollup  # noqa: F401  (keeps booking_day current on every ORM flush)
-from spaops.bulk_keys import keys_checked_setwise
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "spaops.db"
@@ -176,110 +173,3 @@ def upgrade_schema(engine: Engine) -> None:
 def schema_is_empty(engine: Engine) -> bool:
     """Tell whether the database has none of our tables yet."""
     return not inspect(engine).has_table("booking")
-
-
-def _sqlite_converter(sample: object) -> Callable[[object], object] | None:
-    """How SQLAlchemy's SQLite types store a value, so text comparisons agree."""
-    if isinstance(sample, datetime):
-        return lambda v: v.isoformat(" ", "microseconds")  # type: ignore[attr-defined]
-    if isinstance(sample, date):
-        return lambda v: v.isoformat()  # type: ignore[attr-defined]
-    if isinstance(sample, time):
-        return lambda v: v.isoformat("microseconds")  # type: ignore[attr-defined]
-    return None
-
-
-def bulk_insert(session: Session, model: type, rows: list[dict], chunk: int = 50_000) -> None:
-    """Insert plain rows in bulk: the DBAPI's executemany on SQLite, Core elsewhere.
-
-    On SQLite values are written in exactly the text SQLAlchemy's types would write, so
-    later comparisons and reads agree; no ORM object is built per row.
-    """
-    if not rows:
-        return
-    names = list(rows[0])
-    columns = []
-    sqlite = session.connection().dialect.name == "sqlite"
-    for name in names:
-        values = [row[name] for row in rows]
-        sample = next((v for v in values if v is not None), None)
-        convert = _sqlite_converter(sample) if sqlite else None
-        if convert is not None:
-            values = [None if v is None else convert(v) for v in values]
-        columns.append(values)
-    insert_tuples(session, model, names, zip(*columns, strict=True), chunk=chunk,
-                  columns=dict(zip(names, columns, strict=True)))
-
-
-def insert_tuples(session: Session, model: type, names: list[str],
-                  rows: Iterable[tuple], chunk: int = 50_000,
-                  columns: Mapping[str, Iterable] | None = None) -> None:
-    """Insert rows given as tuples in the order of `names`, values ready for the database.
-
-    SQLite takes them straight through the DBAPI's executemany (dates and times as the
-    text SQLAlchemy writes); PostgreSQL through psycopg's COPY; any other database through
-    Core, a chunk at a time. Where `columns` holds the same values by column, the foreign
-    keys are checked set-wise (spaops.bulk_keys): on PostgreSQL where the role may, on
-    SQLite in a transaction begun with `setwise_keys`, which requires them.
-    """
-    table = model.__table__  # type: ignore[attr-defined]
-    connection = session.connection()
-    if connection.dialect.driver == "psycopg":  # PostgreSQL: COPY, in the same transaction
-        quote = connection.dialect.identifier_preparer.quote
-        sql = (f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-               "FROM STDIN")
-        with keys_checked_setwise(connection, table, columns), \
-                connection.connection.driver_connection.cursor() as cursor, \
-                cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    if connection.dialect.name != "sqlite":
-        iterator = iter(rows)
-        while batch := [dict(zip(names, row, strict=True))
-                        for row in itertools.islice(iterator, chunk)]:
-            connection.execute(insert(table), batch)
-        return
-    sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-           f"VALUES ({', '.join('?' for _ in names)})")
-    with keys_checked_setwise(connection, table, columns):
-        cursor = connection.connection.driver_connection.cursor()
-        cursor.executemany(sql, rows)
-        cursor.close()
-
-
-# Below this many rows, building a table's indexes again never pays for itself.
-REBUILD_INDEXES_FROM = 10_000
-
-
-def rebuilds_indexes(adding: int, stored: Callable[[], int]) -> bool:
-    """Whether inserting `adding` rows into a table of `stored()` rows is quicker with its
-    plain indexes built once afterwards (a sort of every row) than grown a row at a time;
-    the table is counted only for a write big enough (a day's export skips the count)."""
-    return adding >= REBUILD_INDEXES_FROM and adding >= stored()
-
-
-@contextmanager
-def indexes_built_after(session: Session, model: type, adding: int) -> Iterator[None]:
-    """Around a bulk insert of `adding` rows on SQLite: when `rebuilds_indexes`, drop the
-    table's plain (not unique) indexes first and create them from the model once the rows
-    are in. A chain's first import of its history (the import bench's 100,000 bookings into
-    an empty table) then writes them in 0.54 s instead of 0.66 s (best of seven).
-
-    In the writer's transaction (DDL is transactional on SQLite), so a failure leaves the
-    indexes as they were, and readers go on reading the last commit meanwhile. Not on
-    PostgreSQL, where dropping an index locks every reader of the table out until commit.
-    """
-    table = model.__table__  # type: ignore[attr-defined]
-    connection = session.connection()
-    plain = [index for index in table.indexes if not index.unique]
-    if connection.dialect.name != "sqlite" or not plain or not rebuilds_indexes(
-            adding, lambda: connection.execute(
-                text(f"SELECT count(*) FROM {table.name}")).scalar_one()):
-        yield
-        return
-    for index in plain:
-        index.drop(connection)
-    yield
-    for index in plain:
-        index.create(connection)

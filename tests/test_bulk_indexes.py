@@ -8,12 +8,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from models import Booking
-from spaops.db import (
-    REBUILD_INDEXES_FROM,
-    indexes_built_after,
-    rebuilds_indexes,
-    session_scope,
-)
+from spaops.bulk_write import REBUILD_INDEXES_FROM, indexes_built_after, rebuilds_indexes
+from spaops.db import session_scope
 from spaops.ingest import import_bookings, read_bookings_export
 
 HEADER = ("Appointment #,Location,Staff Member,Service Name,Client Name,Date & Time,Duration,"

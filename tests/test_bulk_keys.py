@@ -22,7 +22,8 @@ from spaops.bulk_keys import (
     keys_checked_setwise,
     may_check_keys_setwise,
 )
-from spaops.db import insert_tuples, make_engine, session_scope
+from spaops.bulk_write import insert_tuples
+from spaops.db import make_engine, session_scope
 from spaops.errors import UsageError
 from spaops.ingest import import_bookings, read_bookings_export
 from spaops.ingest.staging import upsert_bookings

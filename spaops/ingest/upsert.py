@@ -26,7 +26,8 @@ from spaops.bulk_keys import (
     check_written,
     keys_checked_setwise,
 )
-from spaops.db import bulk_insert, indexes_built_after, insert_tuples, session_scope
+from spaops.bulk_write import bulk_insert, indexes_built_after, insert_tuples
+from spaops.db import session_scope
 from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
 from spaops.ingest.bulk import paused_gc, release_memory
