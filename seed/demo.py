@@ -24,8 +24,8 @@ from models import (
 )
 from seed.demo_plan import DAYS_BACK, plan_demo
 from spaops.auth import hash_password
-from spaops.bulk_keys import check_tables
-from spaops.bulk_write import bulk_insert, by_column, insert_columns
+from spaops.bulk.keys import check_tables
+from spaops.bulk.write import bulk_insert, by_column, insert_columns
 from spaops.clock import now
 from spaops.db import session_scope
 from spaops.rollup import refresh_booking_days
@@ -69,7 +69,7 @@ def seed_demo(
         plan = plan_demo(today=today, seed=seed, bookings=bookings, locations=locations,
                          days_back=days_back)
 
-    # Keys checked set-wise (spaops.bulk_keys): on SQLite not row by row, each write checks
+    # Keys checked set-wise (spaops.bulk.keys): on SQLite not row by row, each write checks
     # its own; ids this seed created and read back are not looked up again.
     with session_scope(engine, write=True, setwise_keys=True) as session:
         say("locations, market bands and the service menu")

@@ -102,7 +102,7 @@ def session_scope(engine: Engine, *, write: bool = False,
     With ``write=True`` SQLite takes its write lock at the start of the transaction,
     so checks made inside it still hold when it commits. With ``setwise_keys=True`` (a
     bulk writer) SQLite does not check foreign keys row by row: every write in the
-    transaction checks its own, set-wise, through spaops.bulk_keys.
+    transaction checks its own, set-wise, through spaops.bulk.keys.
     """
     if setwise_keys and not write:
         raise ValueError("only a writer, holding the write lock, checks its keys itself")

@@ -8,7 +8,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from models import Booking
-from spaops.bulk_write import REBUILD_INDEXES_FROM, indexes_built_after, rebuilds_indexes
+from spaops.bulk.write import REBUILD_INDEXES_FROM, indexes_built_after, rebuilds_indexes
 from spaops.db import session_scope
 from spaops.ingest import import_bookings, read_bookings_export
 

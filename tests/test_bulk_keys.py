@@ -15,14 +15,14 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from models import Booking, Client, ImportRejection, Location, Service, Therapist
-from spaops.bulk_keys import (
+from spaops.bulk.keys import (
     MissingReference,
     check_tables,
     check_written,
     keys_checked_setwise,
     may_check_keys_setwise,
 )
-from spaops.bulk_write import insert_tuples
+from spaops.bulk.write import insert_tuples
 from spaops.db import make_engine, session_scope
 from spaops.errors import UsageError
 from spaops.ingest import import_bookings, read_bookings_export

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import event, select
 
 from models import Client, Location, Shift, Therapist
-from spaops.bulk_keys import MissingReference
-from spaops.bulk_write import by_column, insert_columns
+from spaops.bulk.keys import MissingReference
+from spaops.bulk.write import by_column, insert_columns
 from spaops.db import session_scope
 
 

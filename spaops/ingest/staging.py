@@ -14,15 +14,15 @@ import pyarrow as pa
 from sqlalchemy.engine import Connection
 
 from models import Booking
-from spaops.bulk_keys import keys_checked_setwise
-from spaops.bulk_write import COPY_CHUNK, copy_batches
+from spaops.bulk.keys import keys_checked_setwise
+from spaops.bulk.write import COPY_CHUNK, copy_batches
 
 STAGING = "booking_incoming"
 
 
 def copy_frame(connection: Connection, table: str, frame: pd.DataFrame) -> None:
     """COPY a data frame into a PostgreSQL table whose columns carry the frame's names,
-    as Arrow tables a chunk at a time (`spaops.bulk_write.copy_batches`)."""
+    as Arrow tables a chunk at a time (`spaops.bulk.write.copy_batches`)."""
     copy_batches(connection, table, (
         pa.Table.from_pandas(frame.iloc[at:at + COPY_CHUNK], preserve_index=False)
         for at in range(0, len(frame), COPY_CHUNK)))

@@ -20,13 +20,13 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session
 
 from models import Booking, Client, ImportBatch, ImportRejection, Location, Service, Therapist
-from spaops.bulk_keys import (
+from spaops.bulk.keys import (
     MissingReference,
     check_tables,
     check_written,
     keys_checked_setwise,
 )
-from spaops.bulk_write import bulk_insert, indexes_built_after, insert_tuples
+from spaops.bulk.write import bulk_insert, indexes_built_after, insert_tuples
 from spaops.db import session_scope
 from spaops.errors import UsageError
 from spaops.ingest.bookings import BookingsPreview
@@ -386,7 +386,7 @@ def import_bookings(
 ) -> dict[str, Any]:
     """Import a previewed export in one transaction; the counts document of DESIGN.md."""
     say = progress or (lambda _f, _m: None)
-    # Foreign keys checked set-wise, each referenced id once, not per row (spaops.bulk_keys).
+    # Foreign keys checked set-wise, each referenced id once, not per row (spaops.bulk.keys).
     with session_scope(engine, write=True, setwise_keys=True) as session:
         say(0.1, "comparing with the bookings already stored")
         plan = plan_bookings(session, preview, allowed_location_ids=allowed_location_ids)

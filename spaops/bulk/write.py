@@ -1,5 +1,5 @@
 """Bulk writes that bypass the ORM: plain rows in by the DBAPI's executemany on SQLite and
-by COPY on PostgreSQL, their foreign keys checked set-wise (spaops.bulk_keys).
+by COPY on PostgreSQL, their foreign keys checked set-wise (spaops.bulk.keys).
 
 Whoever writes bookings this way calls `spaops.rollup.refresh_booking_days` after.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
-from spaops.bulk_keys import keys_checked_setwise
+from spaops.bulk.keys import keys_checked_setwise
 
 COPY_CHUNK = 50_000  # rows turned into CSV text at a time: bounded memory on a million
 # Below this many rows, building a table's indexes again never pays for itself.
@@ -63,7 +63,7 @@ def bulk_insert(session: Session, model: type, rows: Sequence[Mapping]) -> None:
 def insert_columns(session: Session, model: type, columns: Mapping[str, list],
                    created: Collection[str] = ()) -> None:
     """Insert rows given by column (lists of one length, plain Python values), their foreign
-    keys checked set-wise where the transaction allows (spaops.bulk_keys).
+    keys checked set-wise where the transaction allows (spaops.bulk.keys).
 
     SQLite takes them through the DBAPI's executemany, dates and times as the text
     SQLAlchemy writes (so later comparisons and reads agree); PostgreSQL through COPY, as
@@ -124,7 +124,7 @@ def insert_tuples(session: Session, model: type, names: list[str],
     SQLite takes them straight through the DBAPI's executemany (dates and times as the
     text SQLAlchemy writes); PostgreSQL through psycopg's COPY; any other database through
     Core, a chunk at a time. Where `columns` holds the same values by column, the foreign
-    keys are checked set-wise (spaops.bulk_keys): on PostgreSQL where the role may, on
+    keys are checked set-wise (spaops.bulk.keys): on PostgreSQL where the role may, on
     SQLite in a transaction begun with `setwise_keys`, which requires them.
     """
     table = model.__table__  # type: ignore[attr-defined]
