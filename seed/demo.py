@@ -106,9 +106,7 @@ def seed_demo(
         say("bookings")
         insert_columns(session, Client, created=["home_location_id"], columns={
             "external_ref": [row["external_ref"] for row in plan.clients],
-            "home_location_id": [location_ids[row["home_location"]] for row in plan.clients],
-            "focus_areas": [""] * len(plan.clients),
-            "contraindications": [""] * len(plan.clients)})
+            "home_location_id": [location_ids[row["home_location"]] for row in plan.clients]})
         client_ids = dict(session.execute(select(Client.external_ref, Client.id)).all())
         # By column, ids in place of the plan's positions: no row is built twice.
         planned = by_column(plan.bookings)

@@ -56,6 +56,17 @@ def test_rows_by_column_read_back_exactly_as_sent(engine):
     assert len(later) == 1
 
 
+def test_a_column_not_given_takes_the_models_default(engine):
+    """As an ORM insert would: a client known only by name gets empty focus areas and
+    contraindications (the columns allow no NULL), not a refused write."""
+    with session_scope(engine, write=True, setwise_keys=True) as s:
+        insert_columns(s, Client, {"external_ref": ["Only a name"]})
+    with engine.connect() as conn:
+        stored = conn.execute(select(Client.external_ref, Client.home_location_id,
+                                     Client.focus_areas, Client.contraindications)).all()
+    assert [tuple(row) for row in stored] == [("Only a name", None, "", "")]
+
+
 def test_a_missing_reference_refuses_the_write_unless_the_writer_created_the_ids(engine):
     """A column named as created is trusted (the seed read those ids back itself); any
     other column is still checked, set-wise, and a missing id refuses the whole write."""

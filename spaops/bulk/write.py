@@ -70,16 +70,21 @@ def insert_columns(session: Session, model: type, columns: Mapping[str, list],
     CSV that Arrow writes a chunk at a time. No ORM object is built per row. `created`
     names columns whose every id is of a row this transaction created (read back from
     it): no one else can see those rows to remove them, so they are not looked up again.
+    A column not given takes the model's constant default, as an ORM or Core insert would.
     """
     table = model.__table__  # type: ignore[attr-defined]
     connection = session.connection()
+    rows = len(next(iter(columns.values())))
+    columns = {**{column.name: [column.default.arg] * rows for column in table.columns
+                  if column.name not in columns and column.default is not None
+                  and column.default.is_scalar}, **columns}
     checked = {name: [] if name in created else values for name, values in columns.items()}
     if connection.dialect.driver == "psycopg":
         with keys_checked_setwise(connection, table, checked):
             copy_batches(connection, table.name, (
                 pa.table({name: pa.array(values[at:at + COPY_CHUNK])
                           for name, values in columns.items()})
-                for at in range(0, len(next(iter(columns.values()))), COPY_CHUNK)))
+                for at in range(0, rows, COPY_CHUNK)))
         return
     if connection.dialect.name == "sqlite":
         stored = {}
