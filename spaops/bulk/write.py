@@ -127,23 +127,13 @@ def insert_tuples(session: Session, model: type, names: list[str],
     """Insert rows given as tuples in the order of `names`, values ready for the database.
 
     SQLite takes them straight through the DBAPI's executemany (dates and times as the
-    text SQLAlchemy writes); PostgreSQL through psycopg's COPY; any other database through
-    Core, a chunk at a time. Where `columns` holds the same values by column, the foreign
-    keys are checked set-wise (spaops.bulk.keys): on PostgreSQL where the role may, on
-    SQLite in a transaction begun with `setwise_keys`, which requires them.
+    text SQLAlchemy writes), checking the foreign keys set-wise where `columns` holds the
+    same values by column (spaops.bulk.keys; required in a transaction begun with
+    `setwise_keys`); any other database takes them through Core, a chunk at a time.
+    PostgreSQL's bulk writes go by column, through `insert_columns` or `copy_batches`.
     """
     table = model.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    if connection.dialect.driver == "psycopg":  # PostgreSQL: COPY, in the same transaction
-        quote = connection.dialect.identifier_preparer.quote
-        sql = (f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-               "FROM STDIN")
-        with keys_checked_setwise(connection, table, columns), \
-                connection.connection.driver_connection.cursor() as cursor, \
-                cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
     if connection.dialect.name != "sqlite":
         iterator = iter(rows)
         while batch := [dict(zip(names, row, strict=True))
