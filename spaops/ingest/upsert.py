@@ -114,7 +114,8 @@ def _existing_bookings(session: Session, refs: pd.Series) -> pd.DataFrame:
     """Bookings already stored under these refs, with names as matching keys."""
     b, loc, svc, th, cl = (Booking.__table__, Location.__table__, Service.__table__,
                            Therapist.__table__, Client.__table__)
-    stmt = (select(b.c.id, b.c.external_ref, loc.c.name_key.label("location"),
+    stmt = (select(b.c.id, b.c.external_ref, loc.c.name.label("location_name"),
+                   loc.c.name_key.label("location"),
                    svc.c.name_key.label("service"), th.c.name_key.label("therapist"),
                    cl.c.external_ref.label("client"), b.c.starts_at, b.c.duration_min,
                    b.c.price_cents, b.c.status, b.c.requested)
@@ -125,7 +126,7 @@ def _existing_bookings(session: Session, refs: pd.Series) -> pd.DataFrame:
     found = [session.execute(stmt.where(_one_of(session, b.c.external_ref,
                                                 refs.iloc[at:at + LOOKUP_CHUNK].tolist())))
              .all() for at in range(0, len(refs), LOOKUP_CHUNK)]
-    names = ["id", "external_ref", *COMPARED]
+    names = ["id", "external_ref", "location_name", *COMPARED]
     columns = list(zip(*(row for rows in found for row in rows), strict=True)) \
         or [()] * len(names)
     # Column by column: pandas reads a hundred thousand Row objects ten times slower.
@@ -151,6 +152,14 @@ def _reject(rows: pd.DataFrame, failed: pd.Series,
         return
     rows.loc[failed, "reason"] = reason if isinstance(reason, str) else \
         reason(rows.loc[failed]).astype("string")
+
+
+def _moved(rows: pd.DataFrame, db: pd.DataFrame) -> pd.Series:
+    """True where a stored booking's id comes back at another location: another
+    location's booking, which an import must not take over (a staff member's upload of
+    their own location, two booking systems numbering alike)."""
+    keys = rows["location_key"].astype("string")
+    return (keys.notna() & keys.ne(db["db_location"]).fillna(False)).astype(bool)
 
 
 def _later_twins(refs: pd.Series) -> np.ndarray:
@@ -230,6 +239,15 @@ def plan_bookings(
 
     rows["outcome"] = pd.Series(pd.Categorical.from_codes(  # every outcome undecided yet
         np.full(len(rows), -1, dtype=np.int8), categories=OUTCOMES), index=rows.index)
+    valid = rows["reason"].isna()
+    existing = _existing_bookings(session, rows.loc[valid, "booking_ref"].dropna())
+    known = valid & _among(rows["booking_ref"], existing["external_ref"])
+    db = (existing.set_index("external_ref").reindex(rows.loc[known, "booking_ref"])
+          .set_axis(rows.index[known]).add_prefix("db_"))
+    _reject(rows, _moved(rows.loc[known], db).reindex(rows.index, fill_value=False),
+            lambda bad: "booking id '" + bad["booking_ref"].astype("string") + "' is a "
+            "booking at " + db.loc[bad.index, "db_location_name"].astype("string") +
+            " already: an import does not move a booking to another location")
     rows.loc[rows["reason"].notna(), "outcome"] = "rejected"
     valid = rows["outcome"].isna()
     # One booking id several times: the last valid occurrence wins.
@@ -237,13 +255,11 @@ def plan_bookings(
     rows.loc[refs.index[_later_twins(refs)], "outcome"] = "duplicate"
     kept = rows["outcome"].isna()
 
-    existing = _existing_bookings(session, rows.loc[kept, "booking_ref"].dropna())
-    matched = kept & _among(rows["booking_ref"], existing["external_ref"])
+    matched = kept & known
     rows.loc[kept & ~matched, "outcome"] = "inserted"
     # Compared column by column for the rows already stored only, never the whole file.
     mine = rows.loc[matched]
-    db = (existing.set_index("external_ref").reindex(mine["booking_ref"])
-          .set_axis(mine.index).add_prefix("db_"))
+    db = db.loc[mine.index]
     same = pd.Series(True, index=mine.index)
     keys = mine[["location_key", "service_key", "therapist_key"]].astype("string")
     same &= keys["location_key"].eq(db["db_location"]).fillna(False)
