@@ -30,12 +30,22 @@ if upload is not None:
     chosen = importing.chosen_columns(kind)
     overrides = chosen if chosen is not None else (remembered.mapping if remembered else None)
     try:
-        preview = importing.read_upload(kind, data, upload.name, options, overrides)
+        if importing.location_missing(kind, header, overrides, options):
+            st.warning("This export has no location column: choose its location under "
+                       "**Location for rows without one** above.", icon=":material/place:")
+            with st.expander("The file has a location column under another name?"):
+                importing.column_form(kind, header, overrides, retry=False)
+            preview = None
+        else:
+            preview = importing.read_upload(kind, data, upload.name, options, overrides)
     except UsageError as exc:
         st.error(f"This file cannot be imported: {exc}", icon=":material/error:")
         if importing.columns_missing(kind, header, overrides, options):
             # The file reads as a table: let the person say which column is which.
             importing.column_form(kind, header, overrides, retry=True)
+        preview = None
+    if preview is None:
+        importing.show_history(viewer, kind)
         st.stop()
 
     st.subheader("Preview")
@@ -47,6 +57,7 @@ if upload is not None:
 
     counts = importing.plan_counts(kind, preview, viewer)
     importing.show_counts(counts)
+    importing.nothing_new(kind, counts)
     importing.preview_table(preview)
     importing.show_rejections(counts, file_name="rejected_rows_preview.csv",
                               key="dl_preview_rejections")

@@ -54,12 +54,14 @@ def _add_location(page, name: str, tier: str, timezone: str, rooms: int) -> None
 def _import(page, kind: str, label: str, path: Path, count: int, noun: str) -> None:  # type: ignore[no-untyped-def]
     page.locator(".st-key-import_kind").get_by_text(label, exact=True).click()
     wait_for_run(page)
-    page.locator(f".st-key-import_upload_{kind} input[type=file]").set_input_files(str(path))
+    # The kind's uploader: its key changes after each import of the kind, which empties it.
+    uploader = page.locator(f'[class*="st-key-import_upload_{kind}"] input[type=file]')
+    uploader.set_input_files(str(path))
     button = page.get_by_role("button", name=f"Import {count} {noun}")
     button.wait_for(timeout=30_000)
     wait_for_run(page)
     button.click()
-    page.get_by_text(re.compile(rf"Imported batch \d+: {count} new, .* 0 rejected\.")) \
+    page.get_by_text(re.compile(rf"Imported {path.name}: {count} new, .* 0 rejected\.")) \
         .wait_for(timeout=30_000)
     wait_for_run(page)
 

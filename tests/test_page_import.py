@@ -59,7 +59,9 @@ def _open(username: str, kind: str = "bookings"):
 
 
 def _upload(at, kind: str, name: str, data: bytes):
-    at.file_uploader(key=f"import_upload_{kind}").upload(name, data, "text/csv")
+    # The kind's uploader: a new key after each import of the kind (it starts empty).
+    [uploader] = [u for u in at.get("file_uploader") if u.key.startswith(f"import_upload_{kind}")]
+    uploader.upload(name, data, "text/csv")
     at.run()
     assert not at.exception, at.exception
     return at
@@ -99,9 +101,42 @@ def test_staff_previews_then_imports_only_their_location(app_database):
     assert at.button(key="import_confirm").label == "Import 1 booking"
     at.button(key="import_confirm").click().run()
     assert not at.exception, at.exception
-    assert any("Imported batch" in s.value for s in at.success)
+    assert any("Imported export.csv: 1 new" in s.value for s in at.success)
+    # The file is in: the uploader is empty again and the preview has gone.
+    assert not at.get("file_uploader")[0].value
+    assert "import_confirm" not in [b.key for b in at.button]
     assert _count(app_database, Booking) == before + 1
     assert _count(app_database, ImportBatch) == 1
+
+
+def test_a_file_imported_already_says_so_and_a_wholly_rejected_one_too():
+    at = _upload(_open("owner"), "bookings", "export.csv", EXPORT)
+    at.button(key="import_confirm").click().run()
+    assert not at.info
+    at = _upload(at, "bookings", "export.csv", EXPORT)
+    assert metric_values(at)["Unchanged"] == "2"
+    assert at.button(key="import_confirm").disabled
+    assert [i.value for i in at.info] == [
+        "Every booking in this file is imported already, as it is: importing it again "
+        "would change nothing."]
+    at = _upload(at, "bookings", "bad.csv", EXPORT.replace(b"Confirmed", b"Maybe"))
+    assert [w.value for w in at.warning] == [
+        "Every row would be rejected (3 rows): nothing in this file can be imported until "
+        "the reasons below are put right."]
+
+
+def test_an_export_without_locations_asks_for_one_in_the_persons_words():
+    no_location = (b"Appointment ID,Service,Start Time,Price\n"
+                   b"NL-1,Swedish Massage 60,2026-11-03 10:00,$90.00\n")
+    at = _upload(_open("owner"), "bookings", "no_location.csv", no_location)
+    assert not at.error
+    assert [w.value for w in at.warning] == [
+        "This export has no location column: choose its location under **Location for "
+        "rows without one** above."]
+    assert at.subheader[-1].value == "Import history"  # the page goes on below it
+    at.selectbox(key="import_location").set_value("Harbor Day Spa").run()
+    assert not at.exception and not at.warning
+    assert metric_values(at)["New"] == "1"
 
 
 def test_booking_preview_speaks_dollars_and_plain_words():
@@ -126,7 +161,7 @@ def test_owner_imports_a_roster_after_a_preview_that_writes_nothing(app_database
     assert at.button(key="import_confirm").label == "Import 3 therapists"
     at.button(key="import_confirm").click().run()
     assert not at.exception, at.exception
-    assert any("Imported batch" in s.value and "3 new" in s.value for s in at.success)
+    assert any("Imported roster.csv: 3 new" in s.value for s in at.success)
     assert _count(app_database, Therapist) == before + 3
     assert _count(app_database, ImportBatch, ImportBatch.kind == "therapists") == 1
     history = at.dataframe[-1].value
@@ -146,7 +181,7 @@ def test_owner_imports_shifts(app_database):
     assert at.button(key="import_confirm").label == "Import 2 shifts"
     at.button(key="import_confirm").click().run()
     assert not at.exception, at.exception
-    assert any("Imported batch" in s.value and "2 new" in s.value for s in at.success)
+    assert any("Imported shifts.csv: 2 new" in s.value for s in at.success)
     assert _count(app_database, Shift) == before + 2
     assert "Shifts" in at.dataframe[-1].value["Kind"].tolist()
 

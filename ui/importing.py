@@ -132,10 +132,16 @@ def booking_options(viewer: Viewer) -> BookingOptions:
                           default_location=None if location == FROM_FILE else location)
 
 
+def _uploader_key(kind: str) -> str:
+    """The uploader's key: a new one after each import of the kind, which empties it."""
+    imported = st.session_state.get(f"import_done_{kind}", 0)
+    return f"import_upload_{kind}" + (f"_{imported}" if imported else "")
+
+
 def uploader(kind: str) -> Any:
     """The file uploader of one kind (each kind keeps its own file)."""
     return st.file_uploader(UPLOAD_LABELS[kind], type=["csv", "txt", "tsv", "xlsx"],
-                            key=f"import_upload_{kind}", help=UPLOAD_HELP[kind])
+                            key=_uploader_key(kind), help=UPLOAD_HELP[kind])
 
 
 def file_needs(kind: str) -> None:
@@ -208,6 +214,19 @@ def columns_missing(kind: str, header: list[str], overrides: dict[str, str] | No
         return ("service" not in mapping or not {"start", "date"} & set(mapping)
                 or ("location" not in mapping and not options.default_location))
     return any(field not in mapping for field in REQUIRED[kind])
+
+
+def location_missing(kind: str, header: list[str], overrides: dict[str, str] | None,
+                     options: BookingOptions) -> bool:
+    """Whether a booking export names no location and none is chosen for it (the one
+    field the page asks for above the uploader, not in the column form)."""
+    if kind != "bookings" or not header or options.default_location:
+        return False
+    try:
+        mapping, _ = map_headers(header, FIELDS[kind], overrides)
+    except ValueError:
+        return False
+    return "location" not in mapping and "service" in mapping
 
 
 def read_upload(kind: str, data: bytes, file_name: str, options: BookingOptions,
@@ -290,7 +309,10 @@ def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
         return
     if warn:
         n = counts["rejected"]
-        st.warning(f"{counted(n, 'row')} will be rejected; the rest still import.",
+        written = counts["inserted"] + counts["updated"] + counts["unchanged"]
+        st.warning(f"{counted(n, 'row')} will be rejected; the rest still import." if written
+                   else f"Every row would be rejected ({counted(n, 'row')}): nothing in this "
+                   "file can be imported until the reasons below are put right.",
                    icon=":material/warning:")
     # Plain text, never markdown: the reasons quote whatever the file contained.
     st.text("\n".join(f"line {r['row']} ({r['booking_ref'] or 'no id'}): {r['reason']}"
@@ -298,6 +320,13 @@ def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
             + (f"\n... and {len(rejections) - 20} more" if len(rejections) > 20 else ""))
     frame = pd.DataFrame(rejections)
     download_csv(frame, file_name, key=key, label="Download the rejected rows")
+
+
+def nothing_new(kind: str, counts: dict[str, Any]) -> None:
+    """Say so when everything the file holds is stored as it is already."""
+    if counts["inserted"] + counts["updated"] == 0 and counts["unchanged"]:
+        st.info(f"Every {NOUNS[kind][0]} in this file is imported already, as it is: "
+                "importing it again would change nothing.", icon=":material/check_circle:")
 
 
 def confirm_button(kind: str, counts: dict[str, Any]) -> bool:
@@ -328,7 +357,10 @@ def run_import(kind: str, preview: Preview, viewer: Viewer) -> dict[str, Any] | 
             save_mapping(session, kind, preview.header,
                          {f: preview.mapping.get(f, "") for f in FIELDS[kind]},
                          viewer.username)
-    st.session_state["import_result"] = {"kind": kind, **document}
+    st.session_state["import_result"] = {"kind": kind, "file_name": preview.file_name,
+                                         **document}
+    # The file is in: a new uploader, empty, so the preview goes; the result stays.
+    st.session_state[f"import_done_{kind}"] = st.session_state.get(f"import_done_{kind}", 0) + 1
     return document
 
 
@@ -337,7 +369,7 @@ def show_result(kind: str) -> None:
     result = st.session_state.get("import_result")
     if not result or result["kind"] != kind:
         return
-    st.success(f"Imported batch {result['batch_id']}: {result['inserted']} new, "
+    st.success(f"Imported {result['file_name']}: {result['inserted']} new, "
                f"{result['updated']} updated, {result['unchanged']} unchanged, "
                f"{result['duplicates']} duplicates, {result['rejected']} rejected.",
                icon=":material/task_alt:")
@@ -360,7 +392,8 @@ def show_history(viewer: Viewer, kind: str) -> None:
     history = load(import_history, location_ids=viewer.location_ids,
                    username=viewer.username if viewer.role == "staff" else None)
     if history.empty:
-        st.info("No imports yet.", icon=":material/history:")
+        st.info("You have not imported a file yet." if viewer.role == "staff"
+                else "No imports yet.", icon=":material/history:")
         return
     history["kind"] = history["kind"].map(lambda k: KINDS.get(k, k))
     table(history, labels=HISTORY_LABELS)
