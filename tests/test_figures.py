@@ -229,6 +229,20 @@ def test_a_single_week_has_a_readable_date_axis_not_clock_times():
         assert "Nov 23 (2 of 7 days)" in figure.layout.annotations[-1].text
 
 
+def test_a_single_weeks_bars_are_drawn_as_wide_as_any_weeks():
+    from spaops.figures.overview import arrivals_figure
+    from spaops.figures.periods import WEEK_MS
+
+    # A chain's first week: plotly would size the only bar by the gap to the next date,
+    # which there is none of, and draw it one millisecond wide.
+    one = pd.DataFrame({"week": pd.to_datetime(["2026-11-02"]), "category": ["relaxation"],
+                        "revenue": [585.0]})
+    arrivals = pd.DataFrame({"week": pd.to_datetime(["2026-11-02", "2026-11-16"]),
+                             "source": ["imported", "entered or seeded"], "bookings": [5, 7]})
+    for figure in (weekly_revenue_figure(one), arrivals_figure(arrivals)):
+        assert {t.width for t in figure.data} == {0.7 * WEEK_MS}
+
+
 def test_several_weeks_get_a_tick_per_week():
     from spaops.figures.periods import WEEK_MS
 

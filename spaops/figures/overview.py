@@ -46,6 +46,7 @@ def weekly_revenue_figure(weekly: pd.DataFrame, start: date | None = None,
     figure.update_layout(
         **LAYOUT,
         barmode="stack",
+        showlegend=True,  # named even when one category has all the revenue
         title="Weekly revenue by category",
         xaxis_title="Week starting (Monday)",
         yaxis_title="Revenue (USD)",

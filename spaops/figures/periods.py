@@ -12,6 +12,7 @@ from spaops.figures.palette import LAYOUT
 
 WEEK_MS = 7 * 24 * 3600 * 1000
 DAY_MS = 24 * 3600 * 1000
+BAR_SHARE = 0.7  # of its week (or day) that a bar covers
 PARTIAL_OPACITY = 0.45
 PARTIAL_PATTERN = "/"
 
@@ -58,9 +59,13 @@ def add_note(figure: go.Figure, text: str) -> None:
 
 
 def date_axis(figure: go.Figure, dates: Iterable, *, weekly: bool = True) -> None:
-    """Dates read as "Nov 02"; a single date gets a padded range and one tick, not clock times."""
+    """Dates read as "Nov 02"; a single date gets a padded range and one tick, not clock times;
+    bars are as wide as most of their week (or day), however few dates there are."""
     unique = sorted({pd.Timestamp(d) for d in dates if pd.notna(d)})
     figure.update_xaxes(type="date", tickformat="%b %d")
+    # Plotly sizes a bar by the gap to the next date: with one date, one millisecond wide.
+    figure.update_traces(width=BAR_SHARE * (WEEK_MS if weekly else DAY_MS),
+                         selector={"type": "bar"})
     if len(unique) == 1:
         only = unique[0]
         pad = pd.Timedelta(days=4 if weekly else 1)
