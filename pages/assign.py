@@ -30,9 +30,11 @@ if notice:
 # Never cached: the day changes with every assignment, by anyone.
 timeline = fresh(lambda session: day_timeline(session, location_id, day))
 waiting = fresh(lambda session: open_bookings(session, location_id, day))
-if timeline.empty:
-    empty_state(f"No shifts or bookings at {location} on {day:%A %b %d}.", import_hint=False)
-else:
+if timeline.empty and waiting.empty:
+    empty_state(f"No shifts or bookings at {location} on {day:%A %b %d, %Y}.",
+                import_hint=False)
+    st.stop()
+if not timeline.empty:
     day_chart(timeline, key=f"assign_page_{location_id}_{day}")  # page 1 on another day
 
 st.subheader(f"Open bookings ({len(waiting)})")
@@ -45,5 +47,5 @@ download_csv(waiting, f"open_bookings_{location}_{day}.csv", key="dl_open_bookin
 labels = {r.booking_ref: f"{r.start:%H:%M} · {r.service} · {r.booking_ref}"
           for r in waiting.itertuples()}
 ref = st.selectbox("Booking", list(labels), format_func=labels.get, key="assign_booking")
-candidates_panel(viewer, ref)
-auto_assign_panel(viewer, location, day)
+candidates_panel(viewer, ref, labels[ref])
+auto_assign_panel(viewer, location, day, labels)

@@ -45,7 +45,8 @@ cards[1].metric("Completed bookings", f"{now['completed']:,}",
                 None if upcoming else delta_text(now["completed"], before["completed"]),
                 help=FORMULAS["completed"])
 cards[2].metric("Utilisation", percent(now["utilisation"]),
-                delta_text(now["utilisation"], before["utilisation"], as_points=True),
+                None if upcoming else delta_text(now["utilisation"], before["utilisation"],
+                                                 as_points=True),
                 help=FORMULAS["utilisation"])
 cards[3].metric("Therapeutic share", percent(now["therapeutic_share"]),
                 delta_text(now["therapeutic_share"], before["therapeutic_share"], as_points=True),

@@ -13,8 +13,8 @@ from ui.widgets import (
     chart,
     column_config,
     download_csv,
-    empty_state,
     money,
+    no_completed_massages,
     saved_then_rerun,
     show_saved,
     table,
@@ -39,7 +39,7 @@ cards[3].metric(field("below_band_gap").label, money(chain["below_band_gap"]),
 
 bands = load(price_bands, period, location_ids=scope)
 if bands.empty:
-    empty_state("No completed massages in this period for these locations.")
+    no_completed_massages(period)
 else:
     chart(price_band_figure, bands, key="pricing_bands")
     table(bands)

@@ -20,7 +20,14 @@ from ui.auth import require_page
 from ui.data import load, prefetch
 from ui.filters import sidebar_filters
 from ui.service_mix import coming_back, review_categories
-from ui.widgets import chart, download_csv, empty_state, open_section, show_saved, table
+from ui.widgets import (
+    chart,
+    download_csv,
+    no_completed_massages,
+    open_section,
+    show_saved,
+    table,
+)
 
 viewer = require_page("service_mix")
 filters = sidebar_filters(viewer)
@@ -33,7 +40,7 @@ st.caption(FORMULAS["therapeutic_share"] + " Categories are the owner's call: ne
 by_location = load(mix_by_location, period, location_ids=scope)
 review = load(services_to_review)
 if by_location.empty:
-    empty_state("No completed massages in this period for these locations.")
+    no_completed_massages(period)
 else:
     st.markdown("**Therapeutic share of completed massages, by count**")
     cards = st.columns(max(len(by_location), 4))

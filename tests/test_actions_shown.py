@@ -15,6 +15,9 @@ def test_evidence_figures_read_as_dollars_percentages_and_counts():
         ("Band floor per 60 min", "$90"), ("New menu price", "$112.50"),
         ("Completed bookings", "1,234"), ("Weeks looked at", "8"),
         ("Shift plan for the week of", "2026-11-30")]
+    # A license that lapsed 20 days ago, and one with 12 days to go.
+    assert evidence_figures({"days_left": -20}) == [("Days since it lapsed", "20")]
+    assert evidence_figures({"days_left": 12}) == [("Days left", "12")]
     assert evidence_value("utilisation", 0.5758) == "57.6%"
     assert evidence_value("hours_per_week", 12.25) == "12.2"  # one decimal, as the tables
 

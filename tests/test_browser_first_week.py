@@ -161,7 +161,7 @@ def test_owner_starts_their_own_chain_and_sees_hand_worked_figures(
         page.keyboard.press("Escape")
         page.get_by_role("textbox", name="New password").fill("cedar-week-1")
         page.get_by_role("button", name="Apply").click()
-        page.get_by_text("Add user: cedar.manager done.").wait_for(timeout=30_000)
+        page.get_by_text("Added cedar.manager: they can sign in now.").wait_for(timeout=30_000)
 
         manager_context = browser.new_context(viewport={"width": 1440, "height": 2000})
         manager = manager_context.new_page()

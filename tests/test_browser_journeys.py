@@ -31,7 +31,8 @@ def test_manager_assigns_and_a_colleague_sees_it(page, live_app, browser):
     assert page.get_by_text("eligible: licensed, credentialed, on shift and free").first \
         .is_visible()
     page.get_by_role("button", name=re.compile(r"^Assign ")).first.click()
-    page.get_by_text(re.compile(r"assigned to DEMO-")).first.wait_for(timeout=30_000)
+    assigned = re.compile(r"assigned to \d\d:\d\d · .* · DEMO-")  # time · service · id
+    page.get_by_text(assigned).first.wait_for(timeout=30_000)
     wait_for_run(page)
     assert _open_count(page) == before - 1
     page.screenshot(path=str(live_app["log"].parent / "assign.png"))

@@ -76,9 +76,16 @@ def test_utilisation_bars_shade_the_target_band_and_mark_burnout():
     assert (band.x0, band.x1) == (0.6, 0.8)
     assert figure.layout.shapes[1].x0 == 0.85
     assert figure.layout.xaxis.title.text == "Utilisation (booked / scheduled)"
+    assert figure.layout.yaxis.autorange == "reversed"  # A on top, as the table lists it
     # Named above the plot (its top edge, in paper units), where the top bar cannot hide them.
     assert [(a.text, a.x, a.yref, a.y, a.yanchor) for a in figure.layout.annotations] == [
         ("target band", 0.6, "paper", 1, "bottom"), ("burnout risk", 0.85, "paper", 1, "bottom")]
+    # A chain with no shifts yet (Settings after the demo is removed): the band, and words.
+    empty = utilisation_bars(frame.assign(utilisation=[None, None]), "location", 0.6, 0.8,
+                             0.85, "t")
+    assert empty.layout.annotations[-1].text == "No scheduled hours in this period yet."
+    assert list(empty.layout.xaxis.range) == [0, 1.0] and empty.layout.yaxis.visible is False
+    assert not utilisation_bars(frame, "location", 0.6, 0.8, 0.85, "t").layout.xaxis.range
 
 
 def test_price_band_figure_marks_prices_below_band():
@@ -109,6 +116,7 @@ def test_mix_figures_use_the_category_colours():
     figure = revenue_by_modality_figure(modality)
     assert [t.marker.color for t in figure.data] == [
         CATEGORY_COLORS["therapeutic"], CATEGORY_COLORS["relaxation"], CATEGORY_COLORS["other"]]
+    assert [list(t.x) for t in figure.data[:2]] == [["Deep tissue"], ["Swedish"]]  # in words
     weekly = pd.DataFrame({"location": ["A", "A"], "week": pd.to_datetime(["2026-11-02",
                                                                             "2026-11-09"]),
                            "share_by_count": [0.4, 0.5]})

@@ -45,7 +45,7 @@ def test_manager_assigns_an_open_booking(day_url):
     assert "has treated this client" in candidates["Why"].iloc[0]
     at.button(key="assign_confirm").click().run()
     assert not at.exception, at.exception
-    assert any("Ann assigned to OPEN-1" in s.value for s in at.success)
+    assert [s.value for s in at.success] == ["Ann assigned to 10:10 · Swedish 60 · OPEN-1."]
     # The open list no longer offers OPEN-1 (the timeline is drawn from the same data).
     assert "OPEN-1" not in at.selectbox(key="assign_booking").options
     engine = make_engine(day_url)
@@ -113,3 +113,16 @@ def test_a_quiet_day_is_drawn_whole_without_pages(day_url):
     at.date_input(key="assign_day").set_value(DAY).run()
     assert _therapists_drawn(at) == {"Ann", "Ben", "Dan", "Eve", "Finn", "Gia"}
     assert not [c for c in at.main.caption if c.value.startswith("Therapists ")]
+
+
+def test_an_empty_day_says_so_once_and_offers_nothing_to_assign(day_url):
+    from datetime import timedelta
+
+    at = sign_in("mia", "pw1234")
+    open_page(at, "pages/assign.py")
+    empty = DAY + timedelta(days=30)
+    at.date_input(key="assign_day").set_value(empty).run()
+    assert not at.exception, at.exception
+    assert [i.value for i in at.main.info][0].startswith(
+        f"No shifts or bookings at Alpha Spa on {empty:%A %b %d, %Y}.")
+    assert not at.main.subheader and not at.success  # no "Open bookings (0)", no "all done"

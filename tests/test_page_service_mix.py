@@ -28,15 +28,15 @@ def test_the_owner_reviews_a_guessed_category_in_its_section(app_database):
     assert [i.value for i in at.info] == ["1 service to review: **Services to review** below."]
     open_section(at, "Services to review")
     assert at.dataframe[-1].value["name"].tolist() == ["Lymphatic Flow 75"]
-    assert at.button(key="mix_review_save").disabled  # nothing changed yet
+    assert at.dataframe[-1].value["modality"].tolist() == ["Swedish"]
+    assert at.button(key="mix_review_save").label == "Confirm this category"
     at.session_state["mix_review_editor"] = {
         "edited_rows": {0: {"category": "therapeutic"}}, "added_rows": [], "deleted_rows": []}
     at.run()
-    assert at.button(key="mix_review_save").label == "Save 1 category"
     at.button(key="mix_review_save").click().run()
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == [
-        "Saved: the mix figures now use the new categories.",
+        "Confirmed 1 category (1 changed): the mix figures use them.",
         "Every service has a reviewed category."]  # the section stays open
     assert not at.info
     engine = make_engine(app_database)
@@ -44,6 +44,24 @@ def test_the_owner_reviews_a_guessed_category_in_its_section(app_database):
         saved = session.exec(select(Service).where(Service.id == service_id)).one()
         assert (saved.category, saved.needs_review) == ("therapeutic", False)
     engine.dispose()
+
+
+def test_a_right_guess_is_confirmed_as_it_is_and_leaves_the_list(app_database):
+    right = _guessed(app_database, "Swedish Calm 60")
+    wrong = _guessed(app_database, "Lymphatic Flow 75")
+    at = open_section(open_page(sign_in("owner"), "pages/service_mix.py"), "Services to review")
+    assert at.button(key="mix_review_save").label == "Confirm these 2 categories"
+    at.session_state["mix_review_editor"] = {  # rows in name order: Lymphatic, Swedish
+        "edited_rows": {0: {"category": "therapeutic"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="mix_review_save").click().run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Confirmed 2 categories (1 changed): the mix figures use them."
+    engine = make_engine(app_database)
+    with Session(engine) as session:
+        saved = {s.id: (s.category, s.needs_review) for s in session.exec(select(Service))}
+    engine.dispose()
+    assert saved[right] == ("relaxation", False) and saved[wrong] == ("therapeutic", False)
 
 
 def test_a_manager_sees_the_services_to_review_but_cannot_change_them(app_database):

@@ -202,3 +202,25 @@ def test_the_users_table_says_which_locations_each_user_sees():
     seen = dict(zip(users["Username"], users["Locations"], strict=True))
     assert seen == {"manager": "Harbor Day Spa", "owner": "all locations",
                     "staff": "Harbor Day Spa"}
+
+
+def test_the_owner_adds_a_user_and_is_told_so_in_words(app_database):
+    at = open_page(sign_in("owner"), "pages/settings.py")
+    at.text_input(key="us_name").input("desk")
+    at.multiselect(key="us_locations").set_value(["Harbor Day Spa"])
+    at.text_input(key="us_password").input("front-desk-2026")
+    at.radio(key="us_action").set_value("Add user")
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert not at.exception, at.exception
+    assert "Added desk: they can sign in now." in [s.value for s in at.success]
+    assert _db(app_database, lambda s: s.scalars(
+        select(User.role).where(User.username == "desk")).one()) == "staff"
+    at.text_input(key="us_name").input("desk")
+    at.radio(key="us_action").set_value("Add user")
+    at.text_input(key="us_password").input("front-desk-2026")
+    next(b for b in at.button if b.label == "Apply").click().run()
+    assert [e.value for e in at.error][0].startswith("Not done: ")
+    # Who is signed in, in words: a demo user's name is its role, said once.
+    assert "Signed in as **owner**" in [c.value for c in at.sidebar.caption]
+    desk = open_page(sign_in("desk", "front-desk-2026"), "pages/import_bookings.py")
+    assert "Signed in as **desk** · Staff" in [c.value for c in desk.sidebar.caption]

@@ -56,10 +56,19 @@ def test_an_upcoming_period_is_not_compared_with_the_one_before(app_database):
     cards = {m.label: m for m in at.metric}
     assert cards["Revenue"].value == "$0" and cards["Completed bookings"].value == "0"
     assert not cards["Revenue"].delta and not cards["Completed bookings"].delta
+    assert not cards["Utilisation"].delta  # booked so far, not a fall against done weeks
     assert any("still to come" in c.value for c in at.caption)
     assert not any("Import" in i.value for i in at.info)  # no upload advice for the future
     locations = at.dataframe[0].value
     assert locations["Avg ticket"].isna().all()  # shown empty, not "None"
+
+
+@pytest.mark.parametrize("page", ["pages/pricing.py", "pages/service_mix.py"])
+def test_a_period_still_to_come_waits_for_completed_massages(app_database, page):
+    at = _filter(open_page(sign_in("owner"), page), "Next 14 days")
+    assert [i.value for i in at.main.info][0] == (
+        "No completed massages in this period yet: it has not happened, and a massage "
+        "counts here once it is completed.")  # no upload advice for the future
 
 
 def test_changes_against_the_period_before_read_plainly():

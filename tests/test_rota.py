@@ -345,3 +345,19 @@ def test_cover_counts_therapists_on_shift_per_hour():
     assert list(heat.y) == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert heat.x[0] == "09:00" and heat.x[-1] == "20:00"  # the opening hours, 9 to 21
     assert list(heat.z[0][:5]) == [1, 1, 1, 2, 2]
+    assert (heat.zmin, heat.zmax, heat.colorbar.dtick) == (0, 2, 1)  # whole therapists
+    assert [a.text for a in figure.layout.annotations] == ["opening hours"]
+
+
+def test_an_empty_week_reads_as_nobody_on_shift_not_as_cover():
+    from spaops.figures.rota import cover_figure
+    from spaops.rota import cover_by_hour
+
+    grid = pd.DataFrame({"Therapist": ["Ana"], **{day: [""] for day in
+                                                  ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat",
+                                                   "Sun")}})
+    figure = cover_figure(cover_by_hour(grid), 9, 21)
+    heat = figure.data[0]
+    assert (heat.zmin, heat.zmax) == (0, 1)  # nobody is the scale's white, not its middle
+    assert [a.text for a in figure.layout.annotations] == [
+        "No one is on shift this week yet.", "opening hours"]

@@ -33,8 +33,9 @@ def day_chart(timeline: pd.DataFrame, key: str) -> None:
           key="assign_timeline")
 
 
-def candidates_panel(viewer: Viewer, ref: str) -> None:
-    """Who may take this booking, best first and why; who may not and why; assign one."""
+def candidates_panel(viewer: Viewer, ref: str, label: str) -> None:
+    """Who may take this booking (`label`: its time, service and id), best first and why;
+    who may not and why; assign one."""
     suggestion = fresh(lambda session: suggest_therapists(
         session, ref, allowed_location_ids=viewer.location_ids))
     for warning in suggestion.warnings:
@@ -77,12 +78,14 @@ def candidates_panel(viewer: Viewer, ref: str) -> None:
                 except (RuleRefusal, UsageError) as exc:
                     st.error(f"Not assigned: {exc}")
                 else:
-                    st.session_state["assign_notice"] = f"{chosen} assigned to {ref}."
+                    st.session_state["assign_notice"] = f"{chosen} assigned to {label}."
                     st.rerun()
 
 
-def auto_assign_panel(viewer: Viewer, location: str, day: date) -> None:
-    """Preview the solver's plan for the day, then apply it (each assignment re-checked)."""
+def auto_assign_panel(viewer: Viewer, location: str, day: date,
+                      labels: dict[str, str]) -> None:
+    """Preview the solver's plan for the day, then apply it (each assignment re-checked);
+    `labels` name the open bookings by time, service and id."""
     st.subheader("Auto-assign the day")
     st.caption("Places as many open bookings as the rules allow, then maximises the total "
                "score. Bookings with contraindication warnings are left to you.")
@@ -91,12 +94,14 @@ def auto_assign_panel(viewer: Viewer, location: str, day: date) -> None:
             session, location, day, allowed_location_ids=viewer.location_ids))
     plan = st.session_state.get("auto_plan")
     if plan is not None and plan.location == location and plan.day == day:
-        st.caption("Proven the best plan: none places more bookings or scores higher."
-                   if plan.optimal else "The best plan found in the time allowed; the "
-                   "solver could not prove that none is better.")
-        table(pd.DataFrame(plan.assignments, columns=["booking", "therapist", "score"]))
+        st.caption("The best plan there is: no other places more bookings, or places as "
+                   "many with better matches." if plan.optimal else "The best plan found in "
+                   "the time allowed; the solver could not prove that none is better.")
+        table(pd.DataFrame([(labels.get(ref, ref), therapist, score)
+                            for ref, therapist, score in plan.assignments],
+                           columns=["booking", "therapist", "score"]))
         for booking_ref, why in plan.unplaced:
-            st.warning(f"{booking_ref}: {why}")
+            st.warning(f"{labels.get(booking_ref, booking_ref)}: {why}")
         if plan.assignments and st.button(f"Apply {len(plan.assignments)} assignments",
                                           key="auto_apply", type="primary"):
             applied = apply_plan(engine(), plan, username=viewer.username,

@@ -23,6 +23,7 @@ from spaops.auth import (
     is_demo_database,
     viewer_now,
 )
+from spaops.display import in_words
 from spaops.sessions import (
     EXPIRED,
     REVOKED,
@@ -214,7 +215,10 @@ def require_page(page_key: str) -> Viewer:
         st.error("You do not have access to this page.")
         st.stop()
     with st.sidebar:
-        st.caption(f"Signed in as **{viewer.username}** ({viewer.role})")
+        role = in_words("role", viewer.role)
+        # "owner (owner)" said the demo's role twice; a named user reads "alice · Owner".
+        st.caption(f"Signed in as **{viewer.username}**"
+                   + ("" if viewer.username.lower() == viewer.role else f" · {role}"))
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()

@@ -9,7 +9,7 @@ from spaops.analytics.mix import attendance, rebooking, set_service_category
 from spaops.analytics.report import Period
 from spaops.auth import Viewer
 from ui.data import load, session_scope
-from ui.widgets import column_config, download_csv, saved_then_rerun, table, table_height
+from ui.widgets import MISSING, column_config, download_csv, saved_then_rerun, table, table_height
 
 
 def coming_back(period: Period, scope: tuple[int, ...], cadences: dict[str, int]) -> None:
@@ -24,26 +24,38 @@ def coming_back(period: Period, scope: tuple[int, ...], cadences: dict[str, int]
     download_csv(visits, "attendance.csv", key="dl_mix_attendance")
 
 
+def _in_words(review: pd.DataFrame) -> pd.DataFrame:
+    """The review list as people read it: "Deep tissue", a dash for no modality."""
+    modality = review["modality"].astype("string").str.replace("_", " ").str.capitalize()
+    return review.assign(modality=modality.fillna(MISSING))
+
+
 def review_categories(viewer: Viewer, review: pd.DataFrame) -> None:
     """New services with a guessed category: the owner confirms or changes each."""
     if review.empty:
         st.success("Every service has a reviewed category.", icon=":material/done_all:")
         return
     if not viewer.is_owner:
-        table(review, labels={"name": "Service"})
+        table(_in_words(review).assign(category=review["category"].str.capitalize()),
+              labels={"name": "Service"})
         st.caption("Only an owner can change a category.")
         return
+    st.caption("Each category was guessed from the service's name. Change the ones that "
+               "are wrong, then confirm the list: a confirmed service leaves it.")
     edited = st.data_editor(
-        review.assign(modality=review["modality"].str.replace("_", " ")), hide_index=True,
+        _in_words(review), hide_index=True,
         width="stretch", height=table_height(review), key="mix_review_editor",
         disabled=["id", "name", "modality", "needs_review"],
         column_config=column_config(review, {"name": "Service"}) | {
             "category": st.column_config.SelectboxColumn(
-                "Category", options=["therapeutic", "relaxation", "other"], required=True)})
-    changed = edited[edited["category"] != review["category"]]
-    if st.button(f"Save {len(changed)} categor{'y' if len(changed) == 1 else 'ies'}",
-                 key="mix_review_save", disabled=changed.empty):
+                "Category", options=["therapeutic", "relaxation", "other"], required=True,
+                format_func=str.capitalize)})
+    n = len(edited)
+    if st.button(f"Confirm {'this category' if n == 1 else f'these {n} categories'}",
+                 key="mix_review_save", type="primary"):
         with session_scope(write=True) as session:
-            for row in changed.itertuples():
+            for row in edited.itertuples():
                 set_service_category(session, int(row.id), row.category, viewer=viewer)
-        saved_then_rerun("Saved: the mix figures now use the new categories.")
+        changed = int((edited["category"] != review["category"]).sum())
+        saved_then_rerun(f"Confirmed {n} categor{'y' if n == 1 else 'ies'} ({changed} "
+                         "changed): the mix figures use them.")

@@ -116,6 +116,12 @@ def chain_targets(viewer: Viewer) -> None:
                 st.success("Targets saved.")
 
 
+DONE = {"Add user": "Added {name}: they can sign in now.",
+        "Change role and locations": "Changed {name}'s role and locations.",
+        "Reset password": "Reset {name}'s password: tell them the new one.",
+        "Disable user": "Disabled {name}: they can no longer sign in."}
+
+
 def users_section(viewer: Viewer, location_names: list[str]) -> None:
     """The users table and the form that adds, changes, resets or disables one."""
     st.subheader("Users")
@@ -132,7 +138,7 @@ def users_section(viewer: Viewer, location_names: list[str]) -> None:
         role = right.selectbox("Role", ROLES[::-1], key="us_role",
                                format_func=partial(in_words, "role"))
         places = st.multiselect("Locations (managers and staff)", location_names,
-                                key="us_locations")
+                                key="us_locations", placeholder="Choose their locations")
         password = st.text_input("New password", type="password", key="us_password",
                                  help="For a new user, or to reset an existing one's password.")
         action = st.radio("Action", ["Add user", "Change role and locations", "Reset password",
@@ -151,4 +157,4 @@ def users_section(viewer: Viewer, location_names: list[str]) -> None:
             except (ValueError, NotAllowed) as exc:
                 st.error(f"Not done: {exc}")
             else:
-                saved_then_rerun(f"{action}: {username.strip()} done.")
+                saved_then_rerun(DONE[action].format(name=username.strip()))

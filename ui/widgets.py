@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 import streamlit as st
 
+from spaops import clock
 from spaops.display import csv_frame, field, shown_frame
 from spaops.export import safe_csv
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
     from streamlit.delta_generator import DeltaGenerator
+
+    from spaops.analytics.report import Period
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
@@ -139,6 +142,16 @@ def empty_state(message: str, *, import_hint: bool = True) -> None:
     """Say plainly that there is nothing to show, and what to do about it."""
     hint = " Upload a booking export on the **Import** page." if import_hint else ""
     st.info(message + hint, icon=":material/info:")
+
+
+def no_completed_massages(period: Period) -> None:
+    """The empty state of a page of completed massages: import them, or, for a period
+    still to come, wait for them (nothing in it is done yet, however much is booked)."""
+    if period.still_to_come(clock.today()):
+        empty_state("No completed massages in this period yet: it has not happened, and a "
+                    "massage counts here once it is completed.", import_hint=False)
+    else:
+        empty_state("No completed massages in this period for these locations.")
 
 
 FLASH_KEY = "flash"

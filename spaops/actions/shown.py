@@ -37,7 +37,9 @@ def evidence_value(name: str, value: object) -> str:
 
 def evidence_figures(evidence: dict) -> list[tuple[str, str]]:
     """The single figures of an action's evidence (not its lists), labelled and formatted."""
-    return [(EVIDENCE_LABELS.get(k, k.replace("_", " ").capitalize()), evidence_value(k, v))
+    return [("Days since it lapsed", evidence_value(k, -v))
+            if k == "days_left" and isinstance(v, int) and v < 0  # not "Days left: -20"
+            else (EVIDENCE_LABELS.get(k, k.replace("_", " ").capitalize()), evidence_value(k, v))
             for k, v in evidence.items() if not isinstance(v, dict | list)]
 
 

@@ -128,8 +128,9 @@ def _action(location: Location, changes: list[Change], window: Period, trim: boo
                        "hours a month saved, never below the busiest recent week's demand.")
     else:
         instruction = (f"Add {hours:,} therapist-hour{'s' if hours != 1 else ''} a week to "
-                       f"{location.name}'s overloaded hours ({when}{more}): about {month:,g} "
-                       "paid hours a month, bringing them back under the burnout line.")
+                       f"{location.name} in the hours that run over the burnout line "
+                       f"({when}{more}), however quiet the week is as a whole: about "
+                       f"{month:,g} paid hours a month.")
     return Action(
         kind="staffing_trim" if trim else "staffing_add", location=location.name,
         subject="shift hours", instruction=instruction, value=month,

@@ -27,7 +27,8 @@ def revenue_by_modality_figure(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for category in CATEGORY_ORDER:
         part = frame[frame["category"] == category]
-        figure.add_trace(go.Bar(x=part["modality"].str.replace("_", " "), y=part["revenue"],
+        figure.add_trace(go.Bar(x=part["modality"].str.replace("_", " ").str.capitalize(),
+                                y=part["revenue"],
                                 name=category.capitalize(),
                                 marker_color=CATEGORY_COLORS[category],
                                 hovertemplate="%{x}: $%{y:,.0f}<extra></extra>"))

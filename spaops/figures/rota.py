@@ -16,10 +16,18 @@ def cover_figure(cover: pd.DataFrame, opens_hour: int, closes_hour: int) -> go.F
     hours = list(range(first, last + 1))
     matrix = cover.pivot_table(index="day", columns="hour", values="therapists",
                                aggfunc="sum").reindex(index=DAYS, columns=hours).fillna(0)
+    most = int(matrix.to_numpy().max())
+    # Whole therapists on the scale, and white for nobody: left to plotly, an empty week
+    # came out mid-blue on a scale of -0.4 to 0.4.
     figure = go.Figure(go.Heatmap(
         z=matrix.values, x=[f"{h:02d}:00" for h in hours], y=DAYS, colorscale="Blues",
-        zmin=0, colorbar={"title": {"text": "Therapists", "side": "right"}},
+        zmin=0, zmax=max(most, 1), colorbar={"title": {"text": "Therapists", "side": "right"},
+                                             "dtick": 1 if most <= 10 else None},
         hovertemplate="%{y} %{x}: %{z} on shift<extra></extra>"))
+    if most == 0:
+        figure.add_annotation(text="No one is on shift this week yet.", xref="paper",
+                              yref="paper", x=0.5, y=0.5, showarrow=False,
+                              font={"size": 15, "color": "#555555"})
     figure.add_vrect(x0=opens_hour - first - 0.5, x1=closes_hour - first - 0.5,
                      line_width=1, line_dash="dot", line_color="#555555",
                      annotation_text="opening hours", annotation_position="top left")

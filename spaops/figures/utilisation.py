@@ -26,6 +26,13 @@ def utilisation_bars(frame: pd.DataFrame, label: str, low: float, high: float,
                          yaxis_title=label.replace("_", " ").capitalize(),
                          xaxis_tickformat=".0%", height=max(300, 28 * len(frame) + 160))
     figure.update_layout(margin={**LAYOUT["margin"], "t": ABOVE_PLOT_MARGIN})
+    figure.update_yaxes(autorange="reversed")  # the frame's first row on top, as in a table
+    if not frame["utilisation"].notna().any():  # the band still shows what the targets are
+        figure.update_xaxes(range=[0, max(1.0, burnout + 0.1)])
+        figure.update_yaxes(visible=False)
+        figure.add_annotation(text="No scheduled hours in this period yet.", xref="paper",
+                              yref="paper", x=0.5, y=0.5, showarrow=False,
+                              font={"size": 15, "color": "#555555"})
     return figure
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -167,7 +168,7 @@ def sign_in(page, url: str, username: str, password: str = "demo") -> None:  # t
     sign_out = page.get_by_role("button", name="Sign out")
     form.or_(sign_out).first.wait_for(timeout=30_000)
     if sign_out.count():  # the browser's session cookie signed someone in
-        if page.get_by_text(f"Signed in as {username} (").count():
+        if page.get_by_text(re.compile(rf"^Signed in as {re.escape(username)}( ·|$)")).count():
             wait_for_run(page)
             return
         sign_out.click()
