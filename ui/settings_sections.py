@@ -64,7 +64,8 @@ def demo_removal(viewer: Viewer) -> None:
                              "confirm.", icon=":material/error:")
                 else:
                     try:
-                        with session_scope(write=True) as session:
+                        with st.spinner("Removing the demo chain: a few seconds"), \
+                                session_scope(write=True) as session:
                             removal = remove_demo_data(session, typed, viewer=viewer)
                     except (ValueError, NotAllowed) as exc:
                         st.error(f"Nothing removed: {exc}.", icon=":material/error:")

@@ -140,7 +140,8 @@ def open_export(opener: Opener) -> Decoded:
         blank = not head.strip() and all(
             not block.strip() for block in iter(lambda: stream.read(BLOCK_BYTES), b""))
     if blank:
-        raise UsageError("the file is empty")
+        raise UsageError("the file is empty: check it is the file you meant, or export it "
+                         "again from your booking software or spreadsheet")
     for encoding in _candidates(head):
         sha256 = _reads_as(opener, encoding)
         if sha256 is not None:
