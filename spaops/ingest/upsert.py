@@ -154,14 +154,6 @@ def _reject(rows: pd.DataFrame, failed: pd.Series,
         reason(rows.loc[failed]).astype("string")
 
 
-def _moved(rows: pd.DataFrame, db: pd.DataFrame) -> pd.Series:
-    """True where a stored booking's id comes back at another location: another
-    location's booking, which an import must not take over (a staff member's upload of
-    their own location, two booking systems numbering alike)."""
-    keys = rows["location_key"].astype("string")
-    return (keys.notna() & keys.ne(db["db_location"]).fillna(False)).astype(bool)
-
-
 def _later_twins(refs: pd.Series) -> np.ndarray:
     """True for every occurrence of a booking id but its last (by integer codes: a
     million ids never become a million Python strings in a hash table)."""
@@ -244,10 +236,16 @@ def plan_bookings(
     known = valid & _among(rows["booking_ref"], existing["external_ref"])
     db = (existing.set_index("external_ref").reindex(rows.loc[known, "booking_ref"])
           .set_axis(rows.index[known]).add_prefix("db_"))
-    _reject(rows, _moved(rows.loc[known], db).reindex(rows.index, fill_value=False),
-            lambda bad: "booking id '" + bad["booking_ref"].astype("string") + "' is a "
-            "booking at " + db.loc[bad.index, "db_location_name"].astype("string") +
-            " already: an import does not move a booking to another location")
+    if allowed_location_ids is not None:
+        # Someone with some locations only (staff, a manager) cannot take over another
+        # location's booking by sending its id back under one of theirs. An owner can
+        # move a booking between locations, as the booking software may have.
+        stored_at = db["db_location"].map({key: ids[0] for key, ids in locations.items()})
+        _reject(rows, (~stored_at.isin(set(allowed_location_ids))).reindex(
+                    rows.index, fill_value=False),
+                lambda bad: "booking id '" + bad["booking_ref"].astype("string") + "' is "
+                "a booking of " + db.loc[bad.index, "db_location_name"].astype("string") +
+                ", which is not one of your locations")
     rows.loc[rows["reason"].notna(), "outcome"] = "rejected"
     valid = rows["outcome"].isna()
     # One booking id several times: the last valid occurrence wins.
