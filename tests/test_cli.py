@@ -26,6 +26,16 @@ def test_init_is_idempotent(db_url, capsys):
     assert code == 0 and json.loads(out)["created"] is False
 
 
+def test_init_says_why_another_database_gets_no_demo(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'mine.db'}"
+    code, out, err = run(["init", "--demo-if-new", "--db", url], capsys)
+    assert (code, out) == (0, "schema created\n")
+    assert err.startswith("no demo chain: only the app's own file (")
+    assert "spaops --db URL seed demo" in err
+    code, out, err = run(["init", "--demo-if-new", "--db", url], capsys)
+    assert (out, err) == ("schema up to date\n", "")  # nothing to say once it exists
+
+
 def test_location_creates_then_updates_by_name(db_url, capsys):
     code, out, _ = run(["location", "Harbor Day Spa", "--tier", "urban", "--timezone",
                         "America/New_York", "--rooms", "6", "--db", db_url, "--json"], capsys)

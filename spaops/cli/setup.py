@@ -35,6 +35,9 @@ def cmd_init(args: argparse.Namespace) -> int:
               "created": was_empty, "demo_bookings": seeded})
     else:
         print("schema created" if was_empty else "schema up to date")
+    if args.demo_if_new and was_empty and seeded is None:  # asked for, not given: say why
+        print(f"no demo chain: only the app's own file ({DEFAULT_DB_PATH}) gets one unasked; "
+              f"fill this database with `spaops --db URL seed demo`", file=sys.stderr)
     return 0
 
 
