@@ -1,6 +1,7 @@
 """Every dashboard page through AppTest: filters set, figures equal the analytics, scopes hold."""
 
 import functools
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -49,6 +50,10 @@ def test_overview_metrics_follow_the_filters(app_database):
     assert shown["Utilisation"] == percent(chain["utilisation"])
     assert shown["Therapeutic share"] == percent(chain["therapeutic_share"])
     assert at.query_params["loc"] in (HARBOR, [HARBOR])  # kept in the URL
+    # A wide table keeps its first column in view while the rest scrolls sideways.
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["Location"].get("pinned") is True
+    assert not any(c.get("pinned") for name, c in columns.items() if name != "Location")
 
 
 def test_an_upcoming_period_is_not_compared_with_the_one_before(app_database):

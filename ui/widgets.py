@@ -73,6 +73,7 @@ def column_config(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) 
 
 
 WHOLE_TABLE_ROWS = 20
+PINNED_FROM = 6  # columns: a wider table keeps its first column pinned
 MISSING = "—"  # a cell with no value (Streamlit's own would read "None")
 
 
@@ -86,6 +87,9 @@ def table(frame: pd.DataFrame, *, labels: Mapping[str, str] | None = None,
     """A read-only table labelled and formatted by the display registry (headers as shown)."""
     shown = shown_frame(frame)
     config = column_config(shown, labels)
+    visible = [c for c in shown.columns if config[c] is not None]
+    if len(visible) > PINNED_FROM:  # the row's name stays in view while the rest scrolls
+        config[visible[0]] = {**config[visible[0]], "pinned": True}
     names = {c: field(c, labels).label for c in shown.columns}
     st.dataframe(shown.rename(columns=names), hide_index=True, width="stretch", key=key,
                  height=table_height(shown), placeholder=MISSING,
