@@ -103,6 +103,7 @@ def test_price_band_figure_marks_prices_below_band():
         "Below the band", ["Swedish · A"], [100.0], WARNING)
     assert (therapeutic.name, list(therapeutic.y), therapeutic.marker.color) == (
         "Therapeutic price / 60 min", ["Deep · A"], CATEGORY_COLORS["therapeutic"])
+    assert (below.marker.symbol, therapeutic.marker.symbol) == ("triangle-left", "diamond")
     assert figure.layout.xaxis.title.text == "USD per 60 minutes"
     assert list(figure.layout.yaxis.range) == [-0.5, 1.5]  # the two rows, no empty ones
 
