@@ -21,7 +21,7 @@ filters = sidebar_filters(viewer)
 period, scope = filters.period, filters.location_ids
 
 st.title("Actions")
-st.caption(f"What to do this week, worth most first. Windows end on {period.end}: prices "
+st.caption(f"What to do this week, worth most first. Windows end on {period.end:%b %d, %Y}: prices "
            "look at the 90 days before it, shift hours at the 8 weeks before it, drifting "
            "clients at its cadence; licenses and the daily cap look ahead from today.")
 actions = load_actions(period, scope)
