@@ -77,10 +77,15 @@ def date_axis(figure: go.Figure, dates: Iterable, *, weekly: bool = True) -> Non
         figure.update_xaxes(tick0=unique[0], dtick=DAY_MS)
 
 
-def no_data(figure: go.Figure, message: str) -> go.Figure:
-    """An empty chart that says so in words instead of drawing bare axes."""
+def say_in_plot(figure: go.Figure, message: str) -> None:
+    """Words in the middle of the plot area (what an empty chart has instead of marks)."""
     figure.add_annotation(text=message, xref="paper", yref="paper", x=0.5, y=0.5,
                           showarrow=False, font={"size": 15, "color": "#555555"})
+
+
+def no_data(figure: go.Figure, message: str) -> go.Figure:
+    """An empty chart that says so in words instead of drawing bare axes."""
+    say_in_plot(figure, message)
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return figure

@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from spaops.figures.palette import LAYOUT
+from spaops.figures.periods import say_in_plot
 
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -25,9 +26,7 @@ def cover_figure(cover: pd.DataFrame, opens_hour: int, closes_hour: int) -> go.F
                                              "dtick": 1 if most <= 10 else None},
         hovertemplate="%{y} %{x}: %{z} on shift<extra></extra>"))
     if most == 0:
-        figure.add_annotation(text="No one is on shift this week yet.", xref="paper",
-                              yref="paper", x=0.5, y=0.5, showarrow=False,
-                              font={"size": 15, "color": "#555555"})
+        say_in_plot(figure, "No one is on shift this week yet.")
     figure.add_vrect(x0=opens_hour - first - 0.5, x1=closes_hour - first - 0.5,
                      line_width=1, line_dash="dot", line_color="#555555",
                      annotation_text="opening hours", annotation_position="top left")

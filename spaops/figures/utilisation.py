@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from spaops.figures.palette import BAND_FILL, BAND_LINE, LAYOUT, NEUTRAL, WARNING
-from spaops.figures.periods import weekly_lines
+from spaops.figures.periods import say_in_plot, weekly_lines
 
 BIN, BINS_END = 0.05, 1.5  # the spread's bars: 5 points of utilisation, up to 150 %
 ABOVE_PLOT_MARGIN = 80  # room for the title and, under it, the names of the band and line
@@ -30,9 +30,7 @@ def utilisation_bars(frame: pd.DataFrame, label: str, low: float, high: float,
     if not frame["utilisation"].notna().any():  # the band still shows what the targets are
         figure.update_xaxes(range=[0, max(1.0, burnout + 0.1)])
         figure.update_yaxes(visible=False)
-        figure.add_annotation(text="No scheduled hours in this period yet.", xref="paper",
-                              yref="paper", x=0.5, y=0.5, showarrow=False,
-                              font={"size": 15, "color": "#555555"})
+        say_in_plot(figure, "No scheduled hours in this period yet.")
     return figure
 
 
