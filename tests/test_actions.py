@@ -103,6 +103,9 @@ def test_license_risk(engine):
     ]
     assert all(a.location == "Cedar Spa" and a.page == "therapists" for a in risks)
     assert risks[0].unit == "bookings at risk"
+    assert risks[0].instruction == (
+        "Get Ann Ash's LMT license renewed and the proof on file: it lapses on Dec 10, 2026, "
+        "and 2 booked appointments ($250.00) fall after that date.")
 
 
 def test_clients_drifting(engine):

@@ -50,8 +50,8 @@ def license_actions(session: Session, today: date, settings: dict, *,
     for therapist_id, name, location, what, kind, expires in found:
         count, cents = _at_risk(session, therapist_id, expires, kind)
         days_left = (expires - today).days
-        when = (f"it lapsed on {expires.isoformat()}" if days_left < 0
-                else f"it lapses on {expires.isoformat()}")
+        when = (f"it lapsed on {expires:%b %d, %Y}" if days_left < 0
+                else f"it lapses on {expires:%b %d, %Y}")
         risk = (f"{count} booked appointment{'s' if count != 1 else ''} "
                 f"(${dollars(cents):,.2f}) fall after that date" if count
                 else "no booked appointment falls after that date yet")
