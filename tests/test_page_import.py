@@ -1,5 +1,6 @@
 """The Import page in-process: each kind of file, preview, confirm, column choices, history."""
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -97,6 +98,11 @@ def test_staff_previews_then_imports_only_their_location(app_database):
     # Staff belong to Harbor Day Spa: the Pinecrest row is refused, as is 02/30.
     assert (shown["New"], shown["Rejected"]) == ("1", "2")
     assert any("2 rows will be rejected" in w.value for w in at.warning)
+    # Each rejected row says why beside it in the preview, the others say nothing.
+    preview = next(d.value for d in at.dataframe if "Rejected because" in d.value.columns)
+    why = dict(zip(preview["Line"], preview["Rejected because"], strict=True))
+    assert pd.isna(why[2]) and "does not exist" in why[3]
+    assert why[4] == "the location 'Pinecrest Retreat' is not one of yours"
     assert _count(app_database, Booking) == before  # the preview writes nothing
     assert at.button(key="import_confirm").label == "Import 1 booking"
     at.button(key="import_confirm").click().run()

@@ -294,11 +294,17 @@ def _shown_rows(preview: Preview) -> pd.DataFrame:
     return rows[["row", *(f for f in FIELDS[preview.kind] if f in preview.mapping)]]
 
 
-def preview_table(preview: Preview) -> None:
-    """The first 20 rows as they will be read: headers in people's words, money in dollars."""
+def preview_table(preview: Preview, counts: dict[str, Any]) -> None:
+    """The first 20 rows as they will be read: headers in people's words, money in dollars,
+    and beside each row that will be rejected, why."""
     kind = "bookings" if isinstance(preview, BookingsPreview) else preview.kind
     fields = FIELDS[kind] if kind != "bookings" else ()
-    table(_shown_rows(preview), labels={f: field_label(kind, f) for f in fields})
+    rows = _shown_rows(preview)
+    reasons = {r["row"]: r["reason"] for r in counts["rejections"]}
+    if reasons:
+        rows.insert(1, "rejected_because", rows["row"].map(reasons))
+    table(rows, labels={"rejected_because": "Rejected because",
+                        **{f: field_label(kind, f) for f in fields}})
 
 
 def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
