@@ -58,6 +58,7 @@ if upload is not None:
     counts = importing.plan_counts(kind, preview, viewer)
     importing.show_counts(counts)
     importing.nothing_new(kind, counts)
+    importing.moves_warning(counts)
     importing.preview_table(preview, counts)
     importing.show_rejections(counts, file_name="rejected_rows_preview.csv",
                               key="dl_preview_rejections")

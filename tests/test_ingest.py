@@ -12,6 +12,7 @@ from spaops.cli import main
 from spaops.errors import UsageError
 from spaops.export import safe_csv
 from spaops.ingest import import_bookings, read_bookings_export
+from spaops.ingest.upsert import plan_bookings
 from spaops.names import name_key
 
 CONTRACT_KEYS = {"batch_id", "rows", "inserted", "updated", "unchanged", "duplicates",
@@ -340,7 +341,11 @@ def test_staff_cannot_take_over_another_locations_booking(engine):
     assert (b1.location_id, b1.price_cents, b1.starts_at) == (birch, 10000,
                                                                datetime(2026, 11, 2, 9, 0))
     assert (h1.location_id, h1.price_cents) == (harbor, 9000)  # their own: updated
-    # The owner may move a booking between locations, as the booking software did.
+    # The owner may move a booking between locations, as the booking software did; the
+    # plan names the move, so the preview can say so before anyone confirms.
+    with Session(engine) as s:
+        plan = plan_bookings(s, read_bookings_export(upload, default_location="Harbor Day Spa"))
+    assert plan.moves() == [("B1", "Birch Clinic", "Harbor Day Spa")]
     owner = _import(engine, upload, default_location="Harbor Day Spa")
     assert (owner["updated"], owner["unchanged"], owner["rejected"]) == (1, 2, 0)
     assert _booking(engine, "B1").location_id == harbor

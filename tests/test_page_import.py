@@ -131,6 +131,19 @@ def test_a_file_imported_already_says_so_and_a_wholly_rejected_one_too():
         "the reasons below are put right."]
 
 
+def test_a_booking_that_would_move_location_is_named_before_the_import():
+    at = _upload(_open("owner"), "bookings", "export.csv", EXPORT)
+    at.button(key="import_confirm").click().run()
+    moved = EXPORT.replace(b"UP-1,Harbor Day Spa", b"UP-1,Pinecrest Retreat")
+    at = _upload(at, "bookings", "moved.csv", moved)
+    assert metric_values(at)["Updated"] == "1"
+    assert [w.value for w in at.warning] == [
+        "1 booking stored at one location would move to another: UP-1 from Harbor Day Spa "
+        "to Pinecrest Retreat. If this file comes from another booking system than the one "
+        "that made them, their ids only look alike: do not import it.",
+        "1 row will be rejected; the rest still import."]
+
+
 def test_an_export_without_locations_asks_for_one_in_the_persons_words():
     no_location = (b"Appointment ID,Service,Start Time,Price\n"
                    b"NL-1,Swedish Massage 60,2026-11-03 10:00,$90.00\n")

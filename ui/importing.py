@@ -268,8 +268,8 @@ def plan_counts(kind: str, preview: Preview, viewer: Viewer) -> dict[str, Any]:
     with session_scope() as session:
         if isinstance(preview, BookingsPreview):
             plan = plan_bookings(session, preview, allowed_location_ids=viewer.location_ids)
-        else:
-            plan = plan_roster(session, preview, allowed_location_ids=viewer.location_ids)
+            return {**plan.counts(), "moves": plan.moves()}
+        plan = plan_roster(session, preview, allowed_location_ids=viewer.location_ids)
         return plan.counts()
 
 
@@ -326,6 +326,21 @@ def show_rejections(counts: dict[str, Any], *, file_name: str, key: str,
             + (f"\n... and {len(rejections) - 20} more" if len(rejections) > 20 else ""))
     frame = pd.DataFrame(rejections)
     download_csv(frame, file_name, key=key, label="Download the rejected rows")
+
+
+def moves_warning(counts: dict[str, Any]) -> None:
+    """Bookings the import would move to another location, named before anyone confirms:
+    booking software may move one, but two systems that number bookings alike would
+    overwrite each other's."""
+    moves = counts.get("moves") or []
+    if not moves:
+        return
+    shown = "; ".join(f"{ref} from {old} to {new}" for ref, old, new in moves[:3])
+    more = f" and {len(moves) - 3:,} more" if len(moves) > 3 else ""
+    st.warning(f"{counted(len(moves), 'booking')} stored at one location would move to "
+               f"another: {shown}{more}. If this file comes from another booking system "
+               "than the one that made them, their ids only look alike: do not import it.",
+               icon=":material/move_location:")
 
 
 def nothing_new(kind: str, counts: dict[str, Any]) -> None:

@@ -64,6 +64,17 @@ class ImportPlan:
         """Which rows the import writes (inserted or updated)."""
         return self.rows["outcome"].isin(WRITTEN)
 
+    def moves(self) -> list[tuple[str, str, str]]:
+        """The stored bookings the import moves to another location: (booking id, the
+        location it is at, the one the file gives it)."""
+        updated = self.rows.index[(self.rows["outcome"] == "updated").to_numpy()]
+        rows, stored = self.rows.loc[updated], self.stored.loc[updated]
+        moved = (rows["location_key"].astype("string").ne(stored["db_location"])
+                 .fillna(False).to_numpy(dtype=bool))
+        return list(zip(rows.loc[moved, "booking_ref"].astype(str),
+                        stored.loc[moved, "db_location_name"].astype(str),
+                        rows.loc[moved, "location"].astype(str), strict=True))
+
     def counts(self) -> dict[str, Any]:
         """The counts document of DESIGN.md (without batch_id)."""
         outcome = self.rows["outcome"].value_counts()
