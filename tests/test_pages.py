@@ -54,6 +54,8 @@ def test_overview_metrics_follow_the_filters(app_database):
     columns = json.loads(at.dataframe[0].proto.columns)
     assert columns["Location"].get("pinned") is True
     assert not any(c.get("pinned") for name, c in columns.items() if name != "Location")
+    # No plotly toolbar over the legend: dragging zooms, the table has the download.
+    assert json.loads(at.get("plotly_chart")[0].proto.config) == {"displayModeBar": False}
 
 
 def test_an_upcoming_period_is_not_compared_with_the_one_before(app_database):

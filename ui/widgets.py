@@ -25,12 +25,17 @@ def _figure(name: str, args: tuple, _build: Callable[..., go.Figure]) -> go.Figu
     return _build(*args)
 
 
+# No plotly toolbar: it came up on hover over the legends (top right); dragging still
+# zooms, a double click goes back, and every chart's table has its CSV download.
+CHART_CONFIG = {"displayModeBar": False}
+
+
 def chart(build: Callable[..., go.Figure], *args: Any, key: str) -> None:
     """Draw `build(*args)` full width, built once per distinct data: a repeat view skips
     plotly's validation (0.12 s of the Utilisation page's 0.3 s run). The figure is
     shared read-only between sessions (st.plotly_chart copies it)."""
     st.plotly_chart(_figure(f"{build.__module__}.{build.__qualname__}", args, build),
-                    width="stretch", key=key)
+                    width="stretch", key=key, config=CHART_CONFIG)
 
 
 def prebuild(build: Callable[..., go.Figure], *args: Any) -> None:
