@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from spaops.analytics.mix import attendance, rebooking, set_service_category
 from spaops.analytics.report import Period
 from spaops.auth import Viewer
+from spaops.display import in_words
 from ui.data import load, session_scope
 from ui.widgets import MISSING, column_config, download_csv, saved_then_rerun, table, table_height
 
@@ -25,9 +28,10 @@ def coming_back(period: Period, scope: tuple[int, ...], cadences: dict[str, int]
 
 
 def _in_words(review: pd.DataFrame) -> pd.DataFrame:
-    """The review list as people read it: "Deep tissue", a dash for no modality."""
-    modality = review["modality"].astype("string").str.replace("_", " ").str.capitalize()
-    return review.assign(modality=modality.fillna(MISSING))
+    """The review list for the editor, as `table` would show it: "Deep tissue", a dash for
+    no modality (the editor takes the frame as it is)."""
+    return review.assign(modality=review["modality"].map(partial(in_words, "modality"))
+                         .fillna(MISSING))
 
 
 def review_categories(viewer: Viewer, review: pd.DataFrame) -> None:
@@ -36,8 +40,7 @@ def review_categories(viewer: Viewer, review: pd.DataFrame) -> None:
         st.success("Every service has a reviewed category.", icon=":material/done_all:")
         return
     if not viewer.is_owner:
-        table(_in_words(review).assign(category=review["category"].str.capitalize()),
-              labels={"name": "Service"})
+        table(review, labels={"name": "Service"})
         st.caption("Only an owner can change a category.")
         return
     st.caption("Each category was guessed from the service's name. Change the ones that "
@@ -49,7 +52,7 @@ def review_categories(viewer: Viewer, review: pd.DataFrame) -> None:
         column_config=column_config(review, {"name": "Service"}) | {
             "category": st.column_config.SelectboxColumn(
                 "Category", options=["therapeutic", "relaxation", "other"], required=True,
-                format_func=str.capitalize)})
+                format_func=partial(in_words, "category"))})
     n = len(edited)
     if st.button(f"Confirm {'this category' if n == 1 else f'these {n} categories'}",
                  key="mix_review_save", type="primary"):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from spaops.display import in_words
 from spaops.figures.palette import CATEGORY_COLORS, CATEGORY_ORDER, LAYOUT
 from spaops.figures.periods import no_data, weekly_lines
 
@@ -27,7 +29,7 @@ def revenue_by_modality_figure(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     for category in CATEGORY_ORDER:
         part = frame[frame["category"] == category]
-        figure.add_trace(go.Bar(x=part["modality"].str.replace("_", " ").str.capitalize(),
+        figure.add_trace(go.Bar(x=part["modality"].map(partial(in_words, "modality")),
                                 y=part["revenue"],
                                 name=category.capitalize(),
                                 marker_color=CATEGORY_COLORS[category],
