@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from spaops.errors import UsageError
+from spaops.errors import LocationNeeded, UsageError
 from spaops.ingest.remembered import file_header, remembered_layout
 from ui import importing
 from ui.auth import require_page
@@ -30,14 +30,13 @@ if upload is not None:
     chosen = importing.chosen_columns(kind)
     overrides = chosen if chosen is not None else (remembered.mapping if remembered else None)
     try:
-        if importing.location_missing(kind, header, overrides, options):
-            st.warning("This export has no location column: choose its location under "
-                       "**Location for rows without one** above.", icon=":material/place:")
-            with st.expander("The file has a location column under another name?"):
-                importing.column_form(kind, header, overrides, retry=False)
-            preview = None
-        else:
-            preview = importing.read_upload(kind, data, upload.name, options, overrides)
+        preview = importing.read_upload(kind, data, upload.name, options, overrides)
+    except LocationNeeded:  # the one field asked for above the uploader, not in the form
+        st.warning("This export has no location column: choose its location under "
+                   "**Location for rows without one** above.", icon=":material/place:")
+        with st.expander("The file has a location column under another name?"):
+            importing.column_form(kind, header, overrides, retry=False)
+        preview = None
     except UsageError as exc:
         st.error(f"This file cannot be imported: {exc}", icon=":material/error:")
         if importing.columns_missing(kind, header, overrides, options):

@@ -216,19 +216,6 @@ def columns_missing(kind: str, header: list[str], overrides: dict[str, str] | No
     return any(field not in mapping for field in REQUIRED[kind])
 
 
-def location_missing(kind: str, header: list[str], overrides: dict[str, str] | None,
-                     options: BookingOptions) -> bool:
-    """Whether a booking export names no location and none is chosen for it (the one
-    field the page asks for above the uploader, not in the column form)."""
-    if kind != "bookings" or not header or options.default_location:
-        return False
-    try:
-        mapping, _ = map_headers(header, FIELDS[kind], overrides)
-    except ValueError:
-        return False
-    return "location" not in mapping and "service" in mapping
-
-
 def read_upload(kind: str, data: bytes, file_name: str, options: BookingOptions,
                 overrides: dict[str, str] | None) -> Preview:
     """Read and validate an upload of this kind (raises UsageError when it cannot be)."""

@@ -17,7 +17,7 @@ import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from spaops import clock
-from spaops.errors import UsageError
+from spaops.errors import LocationNeeded, UsageError
 from spaops.ingest.arrow_csv import NotPlain, plain_batches
 from spaops.ingest.bulk import paused_gc, release_memory
 from spaops.ingest.mapping import BOOKING_FIELDS, map_headers
@@ -196,7 +196,7 @@ def read_bookings(
     default_location = display_name(default_location) if default_location else None
     if "location" not in mapping and not default_location:
         records.close()
-        raise UsageError("the file has no location column: choose the location these "
+        raise LocationNeeded("the file has no location column: choose the location these "
                          "bookings belong to (--location NAME)")
     positions = {f: header.index(h) for f, h in mapping.items()}
     has = set(mapping)
